@@ -1,0 +1,89 @@
+// `rubato humanize <in.mid> -o <out.mid>`: the main job, from the command line.
+
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { readMidiFile } from '../midi/read';
+import { writeMidiFile } from '../midi/write';
+import { parseStyle } from '../features/style';
+import { humanize, METHODS, type Method } from '../humanize';
+import { CliError, EXIT } from './errors';
+
+export interface HumanizeArgs {
+  input: string;
+  output?: string;
+  method: string;
+  style?: string;
+  seed: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** `<dir>/<name>.humanized.mid` beside the input; the original is never the output. */
+export function defaultOutputPath(input: string): string {
+  const ext = path.extname(input);
+  return path.join(path.dirname(input), `${path.basename(input, ext)}.humanized${ext || '.mid'}`);
+}
+
+export function runHumanize(args: HumanizeArgs, log: (line: string) => void): void {
+  const method = parseMethod(args.method);
+  const seed = parseSeed(args.seed);
+  let style;
+  try {
+    style = parseStyle(args.style ?? '');
+  } catch (err) {
+    throw new CliError(String((err as Error).message), EXIT.usage);
+  }
+  if (method === 'model') {
+    throw new CliError(
+      'humanize: --method model needs a trained model, which this build does not bundle yet; use --method rules or jitter',
+      EXIT.usage,
+    );
+  }
+  const output = args.output ?? defaultOutputPath(args.input);
+  if (existsSync(output) && sameFile(output, args.input)) {
+    throw new CliError(`humanize: refusing to write the output over the input ${args.input}`, EXIT.output);
+  }
+  if (existsSync(output) && !args.force) {
+    throw new CliError(`humanize: ${output} already exists (pass --force to replace it)`, EXIT.output);
+  }
+  const score = readMidiFile(args.input);
+  if (score.notes.length === 0) throw new CliError(`${args.input}: the file has no notes to humanize`, EXIT.input);
+  const result = humanize(score, { method, style, seed });
+  writeMidiFile(output, result.performance, { overwrite: !!args.force });
+  const summary = {
+    input: args.input,
+    output,
+    method,
+    seed,
+    style,
+    notes: result.rendered.notes.length,
+    duration_sec: Math.max(...result.rendered.notes.map((n) => n.offsetSec)),
+    warnings: score.warnings.map((w) => w.message),
+  };
+  if (args.json) log(JSON.stringify(summary, null, 2));
+  else {
+    for (const w of summary.warnings) log(`warning: ${w}`);
+    log(`${output}: ${summary.notes} notes, ${summary.duration_sec.toFixed(1)} s (method ${method}, seed ${seed})`);
+  }
+}
+
+export function parseMethod(text: string): Method {
+  if ((METHODS as readonly string[]).includes(text)) return text as Method;
+  throw new CliError(`unknown --method "${text}" (expected one of: ${METHODS.join(', ')})`, EXIT.usage);
+}
+
+export function parseSeed(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new CliError(`--seed must be an integer 0..4294967295, got "${text}"`, EXIT.usage);
+  }
+  return n;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
+}

@@ -1,0 +1,69 @@
+// The `rubato` command-line interface: everything the server does, headless.
+
+import { Command, CommanderError } from 'commander';
+import { MidiReadError } from '../midi/errors';
+import { CliError, EXIT } from './errors';
+import { runHumanize } from './humanizeCommand';
+import { runInspect } from './inspectCommand';
+
+const out = (line: string): void => void process.stdout.write(line + '\n');
+
+export function buildProgram(): Command {
+  const program = new Command('rubato')
+    .description('Humanize, normalize and evaluate expressive piano MIDI.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('humanize')
+    .description('turn a (deadpan) score MIDI into an expressive performance MIDI')
+    .argument('<in.mid>', 'score MIDI file')
+    .option('-o, --output <out.mid>', 'output file (default: <name>.humanized.mid beside the input)')
+    .option('--method <method>', 'rules | jitter | model', 'rules')
+    .option('--style <key=value,…>', 'style descriptors: rubato, dynamics, articulation, pedal, tempo')
+    .option('--seed <N>', 'random seed (jitter)', '0')
+    .option('--force', 'replace an existing output file (never the input)')
+    .option('--json', 'print a JSON summary')
+    .action((input: string, o: { output?: string; method: string; style?: string; seed: string; force?: boolean; json?: boolean }) =>
+      runHumanize({ input, ...o }, out),
+    );
+
+  program
+    .command('inspect')
+    .description('show what a MIDI file holds: notes, tempo map, signatures, pedal, warnings')
+    .argument('<file.mid>')
+    .option('--json', 'print JSON')
+    .action((file: string, o: { json?: boolean }) => runInspect(file, !!o.json, out));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; they already printed.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`rubato: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof MidiReadError) {
+      process.stderr.write(`rubato: ${err.message}\n`);
+      return EXIT.input;
+    }
+    process.stderr.write(`rubato: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.internal;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    () => (process.exitCode = EXIT.internal),
+  );
+}

@@ -1,0 +1,123 @@
+// Rule-based humanizer: phrase arcs in tempo and dynamics, melody lead, metric accents, final
+// ritardando and pedalling on harmony changes. Needs no model; deterministic.
+
+import { emptyExpression, type Expression } from '../features/expression';
+import { feature, type ScoreAnalysis } from '../features/scoreFeatures';
+import type { Style } from '../features/style';
+import { phrasePositions } from './phrase';
+
+/** Slow at phrase ends, fast in the middle; mean 0 over a phrase. Positive = slower (longer IOI). */
+function arc(x: number): number {
+  return (2 * x - 1) ** 2 - 1 / 3;
+}
+
+/** How much slower (log IOI ratio) the very last IOI is than the phrase tempo, per unit of rubato. */
+const FINAL_RITARDANDO_PER_RUBATO = 3.5;
+/** Melody lead: the top voice sounds this much before the rest of its chord. */
+const MELODY_LEAD_SEC = 0.018;
+/** Velocity offsets by voice before scaling to the style's dynamic range. */
+const VOICE_ACCENT = { top: 7, bottom: 2, inner: -3, grace: -8 };
+const METRIC_ACCENT = { downbeat: 4, beat: 2, off: 0 };
+/** Level used when the score's velocities are flat (carry no notated dynamics). */
+const FLAT_SCORE_LEVEL = 64;
+
+export function rulesExpression(a: ScoreAnalysis, style: Style): Expression {
+  const G = a.groups.length;
+  const N = a.doc.notes.length;
+  const e = emptyExpression(G, N);
+  if (N === 0) return e;
+  const pp = phrasePositions(a);
+
+  // Tempo: a hierarchy of phrase arcs, scaled to the requested rubato, plus a final ritardando.
+  const curve = new Float64Array(G);
+  for (let g = 0; g < G; g++) {
+    curve[g] = 0.6 * arc(pp.phrase[g]!) + 0.25 * arc(pp.section[g]!) + 0.15 * arc(pp.half[g]!);
+  }
+  const scaled = scaleToStd(curve, style.rubato);
+  for (let g = 0; g < G; g++) {
+    e.tempo[g] = style.tempo + scaled[g]! + FINAL_RITARDANDO_PER_RUBATO * style.rubato * pp.finalStretch[g]! ** 2;
+  }
+  e.initTempo = style.tempo;
+  e.startSec = 0;
+
+  // Dynamics: notated dynamics (when the score has them), a phrase swell, voicing and metre.
+  const scoreVel = a.doc.notes.map((n) => n.velocity);
+  const notated = new Set(scoreVel).size >= 3;
+  const swell = new Float64Array(N);
+  const local = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const g = a.groupOf[i]!;
+    swell[i] = Math.sin(Math.PI * pp.phrase[g]!) + 0.5 * Math.sin(Math.PI * pp.section[g]!);
+    const grace = feature(a, i, 'is_grace') === 1;
+    const voice = grace
+      ? VOICE_ACCENT.grace
+      : feature(a, i, 'is_top_voice') === 1
+        ? VOICE_ACCENT.top
+        : feature(a, i, 'is_bottom_voice') === 1
+          ? VOICE_ACCENT.bottom
+          : VOICE_ACCENT.inner;
+    const metric = feature(a, i, 'is_downbeat') === 1 ? METRIC_ACCENT.downbeat : feature(a, i, 'is_on_beat') === 1 ? METRIC_ACCENT.beat : METRIC_ACCENT.off;
+    local[i] = voice + metric;
+  }
+  const dyn = new Float64Array(N);
+  const level = notated ? mean(scoreVel) : FLAT_SCORE_LEVEL;
+  for (let i = 0; i < N; i++) {
+    dyn[i] = (notated ? scoreVel[i]! - level : 0) + 4 * swell[i]! + local[i]!;
+  }
+  const dynScaled = scaleToStd(dyn, style.dynamics);
+  for (let i = 0; i < N; i++) e.velocity[i] = Math.min(127, Math.max(1, Math.round(level + dynScaled[i]!)));
+
+  // Timing within chords and articulation.
+  for (let i = 0; i < N; i++) {
+    const g = a.groupOf[i]!;
+    const grace = feature(a, i, 'is_grace') === 1;
+    const top = feature(a, i, 'is_top_voice') === 1 && feature(a, i, 'chord_size') > 1;
+    e.asyncSec[i] = grace ? -0.06 : top ? -MELODY_LEAD_SEC : 0;
+    const durQ = feature(a, i, 'duration_beats');
+    const phraseEnd = pp.phrase[g]! > 0.85 ? 0.1 : 0;
+    e.articulation[i] = grace ? Math.log(2) : style.articulation + (durQ <= 0.25 ? -0.1 : 0) + phraseEnd;
+  }
+
+  pedalOnHarmonyChanges(a, style.pedal, e);
+  return e;
+}
+
+/**
+ * Pedal down through each harmony, changed (released on the new harmony's attack, pressed again
+ * just after) where the bass moves on a beat. The `pedal` amount picks how much of the piece is
+ * pedalled: the densest passages (scales, runs) are the first left dry.
+ */
+function pedalOnHarmonyChanges(a: ScoreAnalysis, amount: number, e: Expression): void {
+  const G = a.groups.length;
+  const density = a.groups.map((g) => feature(a, g.noteIndices[0]!, 'local_density'));
+  const sorted = [...density].sort((x, y) => x - y);
+  const limit = amount <= 0 ? -Infinity : sorted[Math.min(G - 1, Math.floor(Math.min(1, amount) * G))] ?? Infinity;
+  let prevBassPc = -1;
+  let prevPedalled = false;
+  for (let g = 0; g < G; g++) {
+    const grp = a.groups[g]!;
+    const bass = Math.min(...grp.principal.map((i) => a.doc.notes[i]!.pitch));
+    const onBeat = feature(a, grp.principal[0] ?? grp.noteIndices[0]!, 'is_on_beat') === 1;
+    const pedalled = amount > 0 && density[g]! <= limit;
+    const change = pedalled && (!prevPedalled || (onBeat && bass % 12 !== prevBassPc));
+    for (const i of grp.noteIndices) {
+      e.pedalOnset[i] = pedalled ? (change ? 0 : 1) : 0;
+      e.pedalOffset[i] = pedalled ? 1 : 0;
+    }
+    if (change || !pedalled) prevBassPc = bass % 12;
+    prevPedalled = pedalled;
+  }
+}
+
+function scaleToStd(x: Float64Array, target: number): Float64Array {
+  const m = mean([...x]);
+  let v = 0;
+  for (const xi of x) v += (xi - m) ** 2;
+  const sd = Math.sqrt(v / Math.max(1, x.length));
+  const k = sd > 1e-12 ? target / sd : 0;
+  return x.map((xi) => (xi - m) * k);
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0;
+}
