@@ -76,6 +76,10 @@ export type MidiWarningCode =
   | 'unknown-chunk'
   | 'zero-length-note'
   | 'tempo-out-of-range'
+  | 'truncated-track'
+  | 'track-count'
+  | 'bad-meta'
+  | 'too-many-warnings'
   | 'other';
 
 /** A Standard MIDI File read into the note model. */
