@@ -41,7 +41,10 @@ export function pearson(a: readonly number[], b: readonly number[]): number | nu
   const varB = compensatedValue(syy);
   const rel2 = PEARSON_MIN_RELATIVE_STD * PEARSON_MIN_RELATIVE_STD;
   if (varA <= rel2 * compensatedValue(sqA) || varB <= rel2 * compensatedValue(sqB)) return null;
-  // Two square roots rather than sqrt(varA·varB): the product can overflow or underflow for extreme scales.
-  const r = compensatedValue(sxy) / (Math.sqrt(varA) * Math.sqrt(varB));
+  // One square root of the product rounds least (r = 1 exactly for exact lines); two roots only when the
+  // product over- or underflows at extreme scales.
+  const product = varA * varB;
+  const denominator = Number.isFinite(product) && product > 0 ? Math.sqrt(product) : Math.sqrt(varA) * Math.sqrt(varB);
+  const r = compensatedValue(sxy) / denominator;
   return Math.max(-1, Math.min(1, r));
 }
