@@ -77,6 +77,7 @@ interface PerformanceCase {
 interface AggregateCase {
   id: string;
   perPerformance: PerformanceMetrics[];
+  windows: number[];
   expressionWindow: number;
   expected: ReturnType<typeof aggregateMetrics>;
   expectedExpressionScore: number | null;
@@ -173,13 +174,17 @@ function performanceCases(rand: Rand): PerformanceCase[] {
 }
 
 function aggregateCases(performance: readonly PerformanceCase[]): AggregateCase[] {
-  const make = (id: string, perPerformance: PerformanceMetrics[], expressionWindow = 8): AggregateCase => {
-    const expected = aggregateMetrics(perPerformance);
-    return { id, perPerformance, expressionWindow, expected, expectedExpressionScore: expressionScore(expected, expressionWindow) };
+  const make = (id: string, perPerformance: PerformanceMetrics[], windows: number[], expressionWindow: number): AggregateCase => {
+    const expected = aggregateMetrics(perPerformance, windows);
+    return { id, perPerformance, windows, expressionWindow, expected, expectedExpressionScore: expressionScore(expected, expressionWindow) };
   };
   const defaults = performance.filter((c) => c.windows.join() === '1,8,32').map((c) => c.expected);
   const custom = performance.filter((c) => c.windows.join() !== '1,8,32').map((c) => c.expected);
-  return [make('default-window-cases', defaults), make('custom-windows', custom, 4)];
+  return [
+    make('default-window-cases', defaults, [1, 8, 32], 8),
+    make('custom-windows', custom, [1, 2, 4, 16], 4),
+    make('empty-set', [], [1, 8, 32], 8),
+  ];
 }
 
 /** A performance on a 0.1 ms grid: onsets, durations and pedal times are integers / 1e4 (exact doubles). */

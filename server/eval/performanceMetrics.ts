@@ -7,8 +7,8 @@
 //   score order (log(performed IOI / score IOI), computed elsewhere); smooth over w groups, then `pearson`.
 // - `performanceMetrics` reports both for every window, keyed by the window as a decimal string
 //   ("1", "8", "32"), because the result is serialised to JSON and read by Python and the webviews.
-// - Aggregate: the per-performance r values, averaged over performances per window; null r values are
-//   skipped and the number used is reported. A window with no usable r is null.
+// - Aggregate: the per-performance r values, averaged over performances per requested window; null r values
+//   are skipped and the number used is reported. A window with no usable r (or an empty set) is null.
 // - Expression score: the mean of velocity r and rubato r at one window (8 unless told); null if either is
 //   null. On an aggregate it uses the aggregated means, so it is (mean velocity r + mean rubato r) / 2.
 // Smoothed correlations exist because a falling validation NLL once hid a collapsed model: raw per-note
@@ -77,27 +77,39 @@ export function performanceMetrics(
   return { velocity_r, rubato_r };
 }
 
-/** Mean of the non-null values per key, and how many were used; keys sorted numerically. */
-function meanPerKey(records: readonly CorrelationByWindow[]): { mean: CorrelationByWindow; used: Record<string, number> } {
-  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))].sort((x, y) => Number(x) - Number(y));
+/** Per window, the mean of the non-null values and how many were used; a record without the window throws. */
+function meanPerWindow(
+  records: readonly CorrelationByWindow[],
+  windows: readonly number[],
+  label: string,
+): { mean: CorrelationByWindow; used: Record<string, number> } {
   const mean: CorrelationByWindow = {};
   const used: Record<string, number> = {};
-  for (const key of keys) {
+  for (const w of windows) {
+    const key = String(w);
     const values: number[] = [];
-    for (const r of records) {
+    records.forEach((r, p) => {
+      if (!(key in r)) throw new RangeError(`performance ${p} has no ${label} at window ${key}`);
       const v = r[key];
       if (typeof v === 'number') values.push(v);
-    }
+    });
     mean[key] = values.length > 0 ? meanOf(values) : null;
     used[key] = values.length;
   }
   return { mean, used };
 }
 
-/** Averages per-performance metrics over a set; nulls are skipped and counted out. */
-export function aggregateMetrics(perPerformance: readonly PerformanceMetrics[]): AggregateMetrics {
-  const velocity = meanPerKey(perPerformance.map((m) => m.velocity_r));
-  const rubato = meanPerKey(perPerformance.map((m) => m.rubato_r));
+/**
+ * Averages per-performance metrics over a set at `windows`; nulls are skipped and counted out. The windows
+ * are explicit so that an empty set still reports every window (as null, 0 used).
+ */
+export function aggregateMetrics(
+  perPerformance: readonly PerformanceMetrics[],
+  windows: readonly number[] = DEFAULT_WINDOWS,
+): AggregateMetrics {
+  for (const w of windows) assertWindow(w);
+  const velocity = meanPerWindow(perPerformance.map((m) => m.velocity_r), windows, 'velocity_r');
+  const rubato = meanPerWindow(perPerformance.map((m) => m.rubato_r), windows, 'rubato_r');
   return {
     performances: perPerformance.length,
     velocity_r: velocity.mean,

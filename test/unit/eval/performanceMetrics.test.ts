@@ -68,7 +68,7 @@ test('aggregate skips nulls, reports how many were used, and feeds the expressio
     { velocity_r: { '1': 0.25, '8': null }, rubato_r: { '1': 0.3, '8': null } },
     { velocity_r: { '1': -0.75, '8': 0.6 }, rubato_r: { '1': 0.2, '8': 0.5 } },
   ];
-  const agg = aggregateMetrics(runs);
+  const agg = aggregateMetrics(runs, [1, 8]);
   assert.equal(agg.performances, 3);
   close(agg.velocity_r['1'], 0); // (0.5 + 0.25 - 0.75) / 3
   close(agg.velocity_r['8'], 0.4); // (0.2 + 0.6) / 2
@@ -81,9 +81,15 @@ test('aggregate skips nulls, reports how many were used, and feeds the expressio
 test('aggregate of nothing, or of only nulls, is null with zero used', () => {
   const empty = aggregateMetrics([]);
   assert.equal(empty.performances, 0);
-  assert.deepEqual(empty.velocity_r, {});
-  const nulls = aggregateMetrics([{ velocity_r: { '8': null }, rubato_r: { '8': null } }]);
+  assert.deepEqual(empty.velocity_r, { '1': null, '8': null, '32': null });
+  assert.deepEqual(empty.rubato_used, { '1': 0, '8': 0, '32': 0 });
+  assert.equal(expressionScore(empty), null);
+  const nulls = aggregateMetrics([{ velocity_r: { '8': null }, rubato_r: { '8': null } }], [8]);
   assert.equal(nulls.velocity_r['8'], null);
   assert.equal(nulls.velocity_used['8'], 0);
   assert.equal(expressionScore(nulls), null);
+});
+
+test('aggregate at a window a performance lacks is a RangeError', () => {
+  assert.throws(() => aggregateMetrics([{ velocity_r: { '8': 0.1 }, rubato_r: { '8': 0.2 } }], [8, 32]), /performance 0 has no velocity_r at window 32/);
 });

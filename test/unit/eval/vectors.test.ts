@@ -58,7 +58,7 @@ test('performance metrics and expression score vectors', () => {
     agrees(expressionScore(m, c.expressionWindow), c.expectedExpressionScore, `expression ${c.id}`);
   }
   for (const c of committed.aggregate) {
-    const agg = aggregateMetrics(c.perPerformance);
+    const agg = aggregateMetrics(c.perPerformance, c.windows);
     agrees(agg, c.expected, `aggregate ${c.id}`);
     agrees(expressionScore(agg, c.expressionWindow), c.expectedExpressionScore, `aggregate expression ${c.id}`);
   }
