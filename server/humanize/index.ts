@@ -40,7 +40,7 @@ export function expressionFor(a: ScoreAnalysis, opts: HumanizeOptions): Expressi
 export function humanize(score: MidiDoc, opts: HumanizeOptions): Humanized {
   const analysis = analyzeScore(score);
   const expression = expressionFor(analysis, opts);
-  const rendered = shiftToLeadIn(render(analysis, expression));
+  const rendered = separateRepeatedKeys(shiftToLeadIn(render(analysis, expression)));
   return { analysis, expression, rendered, performance: performanceDoc(rendered, score.source) };
 }
 
@@ -55,6 +55,26 @@ export function shiftToLeadIn(r: RenderedPerformance): RenderedPerformance {
     groupOnsetSec: r.groupOnsetSec.map((s) => s + d),
     tempoUsed: r.tempoUsed,
   };
+}
+
+/** A key must be released before it is struck again; shorten a note that would still sound. */
+const REPEAT_GAP_SEC = 0.01;
+
+export function separateRepeatedKeys(r: RenderedPerformance): RenderedPerformance {
+  const notes = r.notes.map((n) => ({ ...n }));
+  const byPitch = new Map<number, typeof notes>();
+  for (const n of notes) byPitch.set(n.pitch, [...(byPitch.get(n.pitch) ?? []), n]);
+  for (const same of byPitch.values()) {
+    same.sort((x, y) => x.onsetSec - y.onsetSec);
+    for (let k = 0; k + 1 < same.length; k++) {
+      const cur = same[k]!;
+      const next = same[k + 1]!;
+      if (cur.offsetSec > next.onsetSec - REPEAT_GAP_SEC) {
+        cur.offsetSec = Math.max(cur.onsetSec + REPEAT_GAP_SEC / 2, next.onsetSec - REPEAT_GAP_SEC);
+      }
+    }
+  }
+  return { ...r, notes };
 }
 
 /** A MAESTRO-style performance file: one tempo (120 BPM), 480 ticks per quarter, notes in seconds. */
