@@ -3,7 +3,7 @@
 export interface ProgressSnapshot {
   done: number;
   total: number;
-  /** Of `done`, how many were reused from the cache (they take no time, so they are left out of the rate). */
+  /** Of `done`, how many were reused from the cache (left out of the rate once anything has been built). */
   reused: number;
   elapsedSec: number;
 }
@@ -43,8 +43,10 @@ function formatDuration(sec: number): string {
 /** Counts, percent, rate of freshly built items and ETA, e.g. "  42/100  42% (10 reused) 3.1/s ETA 19s". */
 export function formatProgress(p: ProgressSnapshot): string {
   const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+  // Reused items cost almost nothing, so they would inflate the rate; until something is built, count everything.
   const built = p.done - p.reused;
-  const rate = p.elapsedSec > 0 ? built / p.elapsedSec : 0;
+  const counted = built > 0 ? built : p.done;
+  const rate = p.elapsedSec > 0 ? counted / p.elapsedSec : 0;
   const left = p.total - p.done;
   const eta = left === 0 ? 0 : rate > 0 ? left / rate : Number.POSITIVE_INFINITY;
   const width = String(p.total).length;

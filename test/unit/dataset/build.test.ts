@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -342,3 +342,53 @@ async function trainerLoads(f: Fixture): Promise<void> {
   assert.deepEqual(rows.find((x) => x[0] === 'Bach/fugue1/Ann' && x[1] === 'velocity'), ['Bach/fugue1/Ann', 'velocity', '|u1', [16], bytesSum]);
   assert.deepEqual(rows.find((x) => x[0] === 'Bach/fugue1/Ann' && x[1] === 'features'), ['Bach/fugue1/Ann', 'features', '<f4', [16, 2], bytesSum + 60]);
 }
+
+test('a build killed mid-way leaves the previous manifest and all its files intact', withFixture(async (f) => {
+  await buildDataset(opts(f));
+  for (const it of f.items) writeFileSync(it.inputs[1] as string, `${readFileSync(it.inputs[1] as string, 'utf8')} (take 2)`);
+
+  // A child process rebuilds with concurrency 1 and announces each item; the third one never finishes, and we
+  // SIGKILL the child as soon as it says so, so two new item folders are already written but not the manifest.
+  const child = path.join(f.root, 'child.ts');
+  const buildModule = path.resolve(__dirname, '../../../server/dataset/build');
+  writeFileSync(child, [
+    `import { buildDataset } from ${JSON.stringify(buildModule)};`,
+    `const items = JSON.parse(process.argv[2] ?? '[]');`,
+    'let n = 0;',
+    'void buildDataset({ outDir: process.argv[3] ?? "", items, extractorVersion: "fake-1", concurrency: 1,',
+    '  featureNames: { features: ["byte", "halfIndex"] },',
+    '  extract: async () => {',
+    '    n += 1;',
+    '    process.stdout.write(`extracting ${n}\\n`);',
+    '    if (n === 3) await new Promise((r) => setTimeout(r, 600_000));',
+    '    return { arrays: { features: { dtype: "f4", shape: [1, 2], data: new Float32Array(2) } }, meta: {} };',
+    '  } });',
+  ].join('\n'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(f.items), f.outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('extracting 3')) proc.kill('SIGKILL');
+    });
+    proc.on('exit', () => (seen.includes('extracting 3') ? resolve() : reject(new Error(`child exited early: ${seen}`))));
+  });
+
+  const m = readManifest(path.join(f.outDir, 'manifest.json'));
+  assert.equal(m.items.length, 6);
+  for (const it of m.items) {
+    for (const a of Object.values(it.arrays)) {
+      const arr = decodeNpy(readFileSync(path.join(f.outDir, a.file)), a.file);
+      assert.deepEqual(arr.shape, a.shape);
+    }
+  }
+  assert.ok(existsSync(path.join(f.outDir, LOCK_FILE)), 'the killed build left its lock');
+  assert.equal(readdirSync(path.join(f.outDir, 'items')).length, 8, 'six old folders plus two new ones not yet in a manifest');
+
+  // The next build takes over the stale lock, rebuilds everything and removes the orphans.
+  f.calls.length = 0;
+  const report = await buildDataset(opts(f));
+  assert.equal(report.built, 6);
+  assert.equal(readdirSync(path.join(f.outDir, 'items')).length, 6);
+  assert.equal(existsSync(path.join(f.outDir, LOCK_FILE)), false);
+}));

@@ -13,7 +13,9 @@ test('formatProgress shows counts, percent, build rate and ETA', () => {
   // 40 done, 10 of them reused, in 15 s: 30 built / 15 s = 2.0/s; 60 left / 2 = 30 s.
   assert.equal(formatProgress({ done: 40, total: 100, reused: 10, elapsedSec: 15 }), ' 40/100  40% (10 reused) 2.0/s ETA 30s');
   assert.equal(formatProgress({ done: 0, total: 5, reused: 0, elapsedSec: 0 }), '0/5   0% 0.0/s ETA ?');
-  assert.equal(formatProgress({ done: 5, total: 5, reused: 5, elapsedSec: 0.01 }), '5/5 100% (5 reused) 0.0/s ETA 0s');
+  // Nothing built yet (all reused): the rate counts reused items rather than showing 0/s.
+  assert.equal(formatProgress({ done: 4, total: 8, reused: 4, elapsedSec: 0.5 }), '4/8  50% (4 reused) 8.0/s ETA 1s');
+  assert.equal(formatProgress({ done: 5, total: 5, reused: 5, elapsedSec: 0.01 }), '5/5 100% (5 reused) 500.0/s ETA 0s');
   // 1 built in 100 s, 99 left: 9900 s = 2h45m.
   assert.equal(formatProgress({ done: 1, total: 100, reused: 0, elapsedSec: 100 }), '  1/100   1% 0.0/s ETA 2h45m');
   assert.equal(formatProgress({ done: 10, total: 20, reused: 0, elapsedSec: 100 }), '10/20  50% 0.1/s ETA 1m40s');
