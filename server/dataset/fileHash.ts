@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { writeFileAtomic } from './atomic';
 
 interface StatEntry {
@@ -31,10 +32,12 @@ export class FileHasher {
 
   /** SHA-256 (hex) of the file's bytes; rejects with an error naming the file when it cannot be read. */
   hash(file: string): Promise<string> {
-    let p = this.pending.get(file);
+    // Absolute paths, so the same file named two ways is hashed once and the cache survives a change of cwd.
+    const abs = path.resolve(file);
+    let p = this.pending.get(abs);
     if (p === undefined) {
-      p = this.compute(file);
-      this.pending.set(file, p);
+      p = this.compute(abs);
+      this.pending.set(abs, p);
     }
     return p;
   }
