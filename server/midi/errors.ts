@@ -33,13 +33,18 @@ export class MidiReadError extends Error {
   }
 }
 
-/** Thrown by the writer for a document that cannot be encoded (a bug in the caller, not in a file). */
+/** Why a document was not written. */
+export type MidiWriteErrorCode = 'exists' | 'invalid-doc' | 'io';
+
+/** Thrown by the writer: an existing target, a document that cannot be encoded, or an I/O failure. */
 export class MidiWriteError extends Error {
+  readonly code: MidiWriteErrorCode;
   readonly file: string;
 
-  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+  constructor(file: string, code: MidiWriteErrorCode, problem: string, options?: { cause?: unknown }) {
     super(`${file}: ${problem}`, options);
     this.name = 'MidiWriteError';
+    this.code = code;
     this.file = file;
   }
 }

@@ -41,7 +41,16 @@ function parseChecked(bytes: Uint8Array, source: string): MidiDoc {
     throw new MidiReadError(source, 'absurd-delta', `the file lasts ${Math.round(endSec / 86400)} days at its tempo (absurd delta times)`);
   }
 
-  const notes: Note[] = tickNotes.map((n) => ({ ...n, onsetSec: tm.tickToSec(n.onsetTick), offsetSec: tm.tickToSec(n.offsetTick) }));
+  const notes: Note[] = tickNotes.map((n) => ({
+    pitch: n.pitch,
+    velocity: n.velocity,
+    onsetTick: n.onsetTick,
+    offsetTick: n.offsetTick,
+    onsetSec: tm.tickToSec(n.onsetTick),
+    offsetSec: tm.tickToSec(n.offsetTick),
+    track: n.track,
+    channel: n.channel,
+  }));
   notes.sort(
     (a, b) =>
       a.onsetTick - b.onsetTick || a.pitch - b.pitch || a.track - b.track || a.channel - b.channel || a.offsetTick - b.offsetTick,
