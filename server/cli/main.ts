@@ -5,6 +5,9 @@ import { MidiReadError } from '../midi/errors';
 import { CliError, EXIT } from './errors';
 import { runHumanize } from './humanizeCommand';
 import { runInspect } from './inspectCommand';
+import { runEval, type EvalArgs } from './evalCommand';
+import { runDatasetBuild } from './datasetCommand';
+import { runRoundtrip } from './roundtripCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -36,13 +39,52 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action((file: string, o: { json?: boolean }) => runInspect(file, !!o.json, out));
 
+  program
+    .command('eval')
+    .description('humanize every score under --data and score it against every human performance')
+    .requiredOption('--data <dir>', 'corpus folder in the ASAP layout')
+    .option('--method <method>', 'rules | jitter', 'rules')
+    .option('--style <key=value,…>', 'style descriptors for the humanizer')
+    .option('--seed <N>', 'random seed', '0')
+    .option('--split <split>', 'all | train | val | test (by piece group, as the dataset cache)', 'all')
+    .option('--windows <w,…>', 'smoothing windows for the correlations', '1,8,32')
+    .option('--expression-window <w>', 'window of the expression score', '8')
+    .option('--json', 'print one JSON object (see README)')
+    .action((o: EvalArgs) => {
+      exitCode = runEval(o, out);
+    });
+
+  program
+    .command('roundtrip')
+    .description('check that score + extracted targets reproduce every aligned performed note (onset within 1 ms, velocity exact)')
+    .requiredOption('--data <dir>', 'corpus folder in the ASAP layout')
+    .option('--sample <N>', 'check an evenly spread sample of N performances')
+    .option('--json', 'print JSON')
+    .action((o: { data: string; sample?: string; json?: boolean }) => {
+      exitCode = runRoundtrip(o, out);
+    });
+
+  const dataset = program.command('dataset').description('training data cache');
+  dataset
+    .command('build')
+    .description('parse, align and write features/targets as .npy arrays plus manifest.json (incremental)')
+    .requiredOption('--data <dir>', 'corpus folder in the ASAP layout')
+    .requiredOption('--out <dir>', 'cache folder (created; an existing one must be a Rubato cache)')
+    .action(async (o: { data: string; out: string }) => {
+      exitCode = await runDatasetBuild(o, out);
+    });
+
   return program;
 }
 
+/** Set by commands that finish normally but with a non-zero status (e.g. nothing evaluated). */
+let exitCode: number = EXIT.ok;
+
 export async function main(argv: string[]): Promise<number> {
   try {
+    exitCode = EXIT.ok;
     await buildProgram().parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are "errors" to commander; they already printed.
