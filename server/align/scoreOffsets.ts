@@ -19,7 +19,7 @@ const SWITCH_PENALTY = 3;
 const BIN = 1 / 96;
 /** Local candidates are searched within this many quarters of the best offset so far. */
 const SEARCH_QUARTERS = 64;
-/** How far (quarters) after the previous bar's start the next bar may begin in the MIDI. */
+/** How far (quarters) after the previous bar's last onset the next bar may begin in the MIDI. */
 const CONTINUITY_AHEAD = 32;
 /** Enough opening notes to outvote chance coincidences. */
 const OPENING_NOTES = 400;
@@ -55,11 +55,11 @@ export function groupOffsets(
     if (bestExplains < g.notes.length) candidates.push(...localCandidates(notes, g, midiByPitch, bestOffset, SEARCH_QUARTERS));
     if (bestExplains * 2 < g.notes.length) {
       // Some match files' beat counts jump by hundreds of bars mid-piece (Beethoven op. 57/1 from bar
-      // 70); the bars still follow each other in the MIDI, so look just after where the last bar was.
-      // Prefer the offset that puts this bar right after the previous bar's last onset.
+      // 70); the bars still follow each other in the MIDI, so look just after the previous bar's last
+      // onset, preferring the offset that puts this bar right there.
       if (prevEnd !== undefined) {
-        const next = prevEnd + bestOffset - start;
-        candidates.push(...localCandidates(notes, g, midiByPitch, next + CONTINUITY_AHEAD / 2 - 1, CONTINUITY_AHEAD / 2, next));
+        const adjacent = prevEnd + bestOffset - start;
+        candidates.push(...localCandidates(notes, g, midiByPitch, adjacent + CONTINUITY_AHEAD / 2 - 1, CONTINUITY_AHEAD / 2, adjacent));
       }
       // The score MIDI may hold a whole section the match lacks (a repeat taken in one and not the
       // other): look anywhere.

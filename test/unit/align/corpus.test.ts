@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { listCorpus, pieceGroup } from '../../../server/asap/corpus';
-
-const repoRoot = path.resolve(__dirname, '../../..');
-const asapDir = path.resolve(repoRoot, '../shared/data/asap');
+import { asapDir } from './helpers';
 
 function touch(p: string): void {
   mkdirSync(path.dirname(p), { recursive: true });
