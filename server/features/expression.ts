@@ -10,7 +10,10 @@ export interface Expression {
   startSec: number;
   /** log tempo ratio used before the first defined local tempo (and to extrapolate). */
   initTempo: number;
-  /** Per group: log(performed IOI / score IOI) from the previous group; NaN = unknown (continue). */
+  /**
+   * Per group: log(performed IOI / score IOI) measured from the previous group that has a tempo
+   * (normally the previous group); NaN = unknown (see render.ts `groupReferenceOnsets`).
+   */
   tempo: Float64Array;
   /** Per note: performed velocity 1..127; NaN = unknown (score velocity is used). */
   velocity: Float64Array;
@@ -37,6 +40,13 @@ export const MIN_PERFORMED_DURATION_SEC = 0.001;
 
 /** A performed IOI below this (seconds) between groups cannot carry a tempo; the group is masked. */
 export const MIN_PERFORMED_IOI_SEC = 0.005;
+
+/**
+ * A group whose IOI from the previous anchor is more than 20 times longer or shorter than notated
+ * is taken for an alignment error, not for rubato (a long fermata is about 10x), and gets no tempo:
+ * its notes keep their exact onsets through the asynchrony instead.
+ */
+export const MAX_ABS_LOG_TEMPO = Math.log(20);
 
 export function emptyExpression(groups: number, notes: number): Expression {
   const nan = (n: number): Float64Array => new Float64Array(n).fill(Number.NaN);

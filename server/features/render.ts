@@ -23,17 +23,33 @@ export interface RenderedPerformance {
   tempoUsed: Float64Array;
 }
 
-/** Walks the groups: R[0] = start, R[g] = R[g-1] + scoreIOI * exp(tempo[g]); unknown tempo continues. */
+/**
+ * Walks the groups. A group with a tempo is an *anchor*: R[g] = R[anchor] + scoreIOI * exp(tempo[g]),
+ * measured from the previous anchor. A group without one (not played, or played out of order)
+ * gets an onset extrapolated from the last anchor at the current tempo, but never becomes an
+ * anchor itself, so one unknown group cannot push every later group off course.
+ */
 export function groupReferenceOnsets(a: ScoreAnalysis, e: Expression): { onset: Float64Array; tempoUsed: Float64Array } {
   const G = a.groups.length;
   const onset = new Float64Array(G);
   const tempoUsed = new Float64Array(G);
   let cur = Number.isFinite(e.initTempo) ? e.initTempo : 0;
+  let anchorSec = e.startSec;
+  let anchorScoreSec = a.groups[0]?.sec ?? 0;
   for (let g = 0; g < G; g++) {
     const t = e.tempo[g]!;
-    if (g > 0 && Number.isFinite(t)) cur = t;
+    const s = a.groups[g]!.sec;
+    if (g === 0) {
+      onset[0] = e.startSec;
+    } else if (Number.isFinite(t)) {
+      cur = t;
+      onset[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
+      anchorSec = onset[g]!;
+      anchorScoreSec = s;
+    } else {
+      onset[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
+    }
     tempoUsed[g] = cur;
-    onset[g] = g === 0 ? e.startSec : nextOnset(onset[g - 1]!, a.groups[g - 1]!.sec, a.groups[g]!.sec, cur);
   }
   return { onset, tempoUsed };
 }

@@ -5,6 +5,7 @@ import {
   emptyExpression,
   MIN_PERFORMED_DURATION_SEC,
   MIN_PERFORMED_IOI_SEC,
+  MAX_ABS_LOG_TEMPO,
   type Expression,
 } from './expression';
 import { durationTempo, nextOnset, scoreDurationSec } from './render';
@@ -63,24 +64,30 @@ export function extractExpression(
   // Start so that the walk at the initial tempo reaches the first aligned group on time.
   e.startSec = perfGroupSec[first]! - (a.groups[first]!.sec - a.groups[0]!.sec) * Math.exp(e.initTempo);
 
+  // The same anchor walk as `groupReferenceOnsets` in render.ts, deciding which groups are anchors.
   const ref = new Float64Array(G);
   const tempoUsed = new Float64Array(G);
   let cur = e.initTempo;
-  for (let g = 0; g < G; g++) {
-    if (g === 0) {
-      ref[0] = e.startSec;
-      tempoUsed[0] = cur;
-      continue;
-    }
+  let anchorSec = e.startSec;
+  let anchorScoreSec = a.groups[0]!.sec;
+  ref[0] = e.startSec;
+  tempoUsed[0] = cur;
+  for (let g = 1; g < G; g++) {
     const target = perfGroupSec[g]!;
-    const perfIoi = target - ref[g - 1]!;
-    const scoreIoi = a.groups[g]!.sec - a.groups[g - 1]!.sec;
-    if (Number.isFinite(target) && perfIoi >= MIN_PERFORMED_IOI_SEC && scoreIoi > 0) {
-      e.tempo[g] = Math.log(perfIoi / scoreIoi);
-      cur = e.tempo[g]!;
+    const s = a.groups[g]!.sec;
+    const perfIoi = target - anchorSec;
+    const scoreIoi = s - anchorScoreSec;
+    const logRatio = Number.isFinite(target) && perfIoi >= MIN_PERFORMED_IOI_SEC && scoreIoi > 0 ? Math.log(perfIoi / scoreIoi) : Number.NaN;
+    if (Math.abs(logRatio) <= MAX_ABS_LOG_TEMPO) {
+      e.tempo[g] = logRatio;
+      cur = logRatio;
+      ref[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
+      anchorSec = ref[g]!;
+      anchorScoreSec = s;
+    } else {
+      ref[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
     }
     tempoUsed[g] = cur;
-    ref[g] = nextOnset(ref[g - 1]!, a.groups[g - 1]!.sec, a.groups[g]!.sec, cur);
   }
 
   const pedalAt = pedalLookup(sustain);

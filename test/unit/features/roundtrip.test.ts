@@ -92,3 +92,19 @@ test('large timestamps keep sub-millisecond precision (float64 walk, no float32 
   const worst = Math.max(...r.notes.map((n, i) => Math.abs(r2.notes[i]!.onsetSec - n.onsetSec)));
   assert.ok(worst < 1e-6, `worst onset error ${worst}`);
 });
+
+test('one wildly misaligned group does not mask the groups after it', () => {
+  const a = analyzeScore(twoVoiceScore(8));
+  const e = randomExpression(a.groups.length, a.doc.notes.length, 5, 0.1);
+  const r = render(a, e);
+  const perf = r.notes.map((n) => ({ ...n }));
+  // An alignment error: group 12's notes linked to notes a minute later.
+  for (const i of a.groups[12]!.noteIndices) perf[i]!.onsetSec += 60;
+  const pairs: Link[] = perf.map((_, i) => ({ scoreIndex: i, perfIndex: i }));
+  const back = extractExpression(a, perf, pairs, r.pedal);
+  assert.ok(Number.isNaN(back.tempo[12]!), 'the outlier gets no tempo');
+  const defined = [...back.tempo].slice(13).filter(Number.isFinite).length;
+  assert.equal(defined, a.groups.length - 13, 'every later group keeps its tempo');
+  const r2 = render(a, back);
+  for (const p of pairs) assert.ok(Math.abs(r2.notes[p.scoreIndex]!.onsetSec - perf[p.perfIndex]!.onsetSec) < 1e-9);
+});
