@@ -170,7 +170,7 @@ function localCandidates(
  * Medians of the `count` densest non-overlapping windows (2 bins wide) of the values; ties go to the
  * window nearest `prefer`.
  */
-export function densestWindows(values: readonly number[], prefer: number, count: number): number[] {
+function densestWindows(values: readonly number[], prefer: number, count: number): number[] {
   const d = Float64Array.from(values).sort();
   // counts[i]: votes within 2 bins from d[i]; medians[i]: the median of those votes.
   const counts = new Int32Array(d.length);
