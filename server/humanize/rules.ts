@@ -11,6 +11,14 @@ function arc(x: number): number {
   return (2 * x - 1) ** 2 - 1 / 3;
 }
 
+/**
+ * Weights of the tempo rules (before scaling to the style's rubato). Signs follow the performance
+ * literature (Friberg et al., "Overview of the KTH rule system"): dense passages are pressed on,
+ * long notes lengthened, arrivals on downbeats and at phrase starts given time, and each two-bar
+ * unit shaped as an arc. Sizes were chosen by hand, each rule checked on the train split only.
+ */
+const TEMPO_RULES = { rushDense: -0.3, durationalContrast: 0.15, downbeatArrival: 0.2, phraseBreath: 0.2, phraseArc: 0.1 };
+
 /** How much slower (log IOI ratio) the very last IOI is than the phrase tempo, per unit of rubato. */
 const FINAL_RITARDANDO_PER_RUBATO = 3.5;
 /** Melody lead: the top voice sounds this much before the rest of its chord. */
@@ -28,10 +36,22 @@ export function rulesExpression(a: ScoreAnalysis, style: Style): Expression {
   if (N === 0) return e;
   const pp = phrasePositions(a);
 
-  // Tempo: a hierarchy of phrase arcs, scaled to the requested rubato, plus a final ritardando.
+  // Tempo: each rule a musical habit, their sum scaled to the requested rubato, then the final
+  // ritardando on top. Positive = slower (a longer IOI than notated).
   const curve = new Float64Array(G);
+  const density = a.groups.map((g) => feature(a, g.noteIndices[0]!, 'local_density'));
+  const arrivalIoi = a.groups.map((_, g) => (g > 0 ? Math.log(a.groups[g]!.tick - a.groups[g - 1]!.tick) : 0));
+  const zDensity = zScores(density);
+  const zIoi = zScores(arrivalIoi);
   for (let g = 0; g < G; g++) {
-    curve[g] = 0.6 * arc(pp.phrase[g]!) + 0.25 * arc(pp.section[g]!) + 0.15 * arc(pp.half[g]!);
+    const first = a.groups[g]!.principal[0] ?? a.groups[g]!.noteIndices[0]!;
+    const newPhrase = g > 0 && pp.phrase[g]! < pp.phrase[g - 1]! ? 1 : 0;
+    curve[g] =
+      TEMPO_RULES.rushDense * zDensity[g]! +
+      TEMPO_RULES.durationalContrast * zIoi[g]! +
+      TEMPO_RULES.downbeatArrival * feature(a, first, 'is_downbeat') +
+      TEMPO_RULES.phraseBreath * newPhrase +
+      TEMPO_RULES.phraseArc * arc(pp.half[g]!);
   }
   const scaled = scaleToStd(curve, style.rubato);
   for (let g = 0; g < G; g++) {
@@ -107,6 +127,12 @@ function pedalOnHarmonyChanges(a: ScoreAnalysis, amount: number, e: Expression):
     if (change || !pedalled) prevBassPc = bass % 12;
     prevPedalled = pedalled;
   }
+}
+
+function zScores(xs: readonly number[]): number[] {
+  const m = mean([...xs]);
+  const sd = Math.sqrt(mean(xs.map((x) => (x - m) ** 2))) || 1;
+  return xs.map((x) => (x - m) / sd);
 }
 
 function scaleToStd(x: Float64Array, target: number): Float64Array {
