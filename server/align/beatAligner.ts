@@ -3,6 +3,7 @@
 import type { BeatAnnotation } from '../asap/annotations';
 import type { MidiDoc } from '../midi/model';
 import { assignByPitch, type TimedPitch } from './assign';
+import { warpBeats } from './beatWarp';
 import { alignmentStats, type AlignedPair, type Alignment } from './types';
 
 /**
@@ -17,7 +18,8 @@ export const BEAT_TOL = 0.5;
  * Aligns by beats: each onset (score seconds, performance seconds) becomes a fractional beat index by
  * piecewise-linear interpolation between its file's annotated beats (lines correspond one to one), then
  * equal pitches are paired optimally within `tolBeats` (see `assignByPitch`). Unpaired notes are
- * deletions / insertions. Throws, naming both MIDI files, when the beat lists cannot correspond.
+ * deletions / insertions. When the two lists differ in length, beats are first paired by pitch
+ * content (`warpBeats`) and the alignment carries a warning saying so.
  */
 export function alignFromBeats(
   score: MidiDoc,
@@ -26,13 +28,16 @@ export function alignFromBeats(
   perfBeats: readonly BeatAnnotation[],
   tolBeats: number = BEAT_TOL,
 ): Alignment {
-  if (scoreBeats.length !== perfBeats.length) {
-    throw new Error(
-      `beat annotations of ${score.source} (${scoreBeats.length} beats) and ${perf.source} (${perfBeats.length} beats) do not correspond line for line`,
-    );
-  }
-  if (scoreBeats.length < 2) throw new Error(`beat annotations of ${score.source} and ${perf.source} have fewer than 2 beats`);
   const warnings: string[] = [];
+  if (scoreBeats.length !== perfBeats.length) {
+    const warped = warpBeats(score, perf, scoreBeats, perfBeats);
+    warnings.push(
+      `beat annotations of ${score.source} (${scoreBeats.length} beats) and ${perf.source} (${perfBeats.length} beats) do not correspond line for line; ${warped.score.length} beats paired by pitch content (DTW)`,
+    );
+    scoreBeats = warped.score;
+    perfBeats = warped.perf;
+  }
+  if (scoreBeats.length < 2) throw new Error(`beat annotations of ${score.source} and ${perf.source} have fewer than 2 corresponding beats`);
   const scorePos = beatPositionFn(scoreBeats.map((b) => b.timeSec));
   const perfPos = beatPositionFn(perfBeats.map((b) => b.timeSec));
   const s: TimedPitch[] = score.notes.map((n) => ({ pitch: n.pitch, time: scorePos(n.onsetSec) }));
