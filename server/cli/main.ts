@@ -8,6 +8,7 @@ import { runInspect } from './inspectCommand';
 import { runEval, type EvalArgs } from './evalCommand';
 import { runDatasetBuild } from './datasetCommand';
 import { runRoundtrip } from './roundtripCommand';
+import { runAlign } from './alignCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -52,6 +53,16 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object (see README)')
     .action((o: EvalArgs) => {
       exitCode = runEval(o, out);
+    });
+
+  program
+    .command('align')
+    .description('align every performance to its score; matched %, deletions, insertions, unlinked notes and the corpus figure')
+    .requiredOption('--data <dir>', 'corpus folder in the ASAP layout')
+    .option('--filter <text>', 'only score folders whose id contains this text')
+    .option('--json', 'print JSON')
+    .action((o: { data: string; filter?: string; json?: boolean }) => {
+      exitCode = runAlign(o, out);
     });
 
   program
