@@ -23,7 +23,7 @@ const nodeBuilds = [
 
 /** Browser bundles, one per webview entry file (webviews/<name>/main.ts). */
 const webviewEntries = Object.fromEntries(
-  readdirSync('webviews', { withFileTypes: true })
+  (existsSync('webviews') ? readdirSync('webviews', { withFileTypes: true }) : [])
     .filter((d) => d.isDirectory() && existsSync(path.join('webviews', d.name, 'main.ts')))
     .map((d) => [d.name, path.join('webviews', d.name, 'main.ts')]),
 );
