@@ -1,6 +1,6 @@
 // Walks an ASAP-layout corpus folder into score folders and their performances (no file is parsed here).
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface PerformanceEntry {
@@ -46,12 +46,25 @@ export function listCorpus(dataDir: string): CorpusListing {
     rootOk = false;
   }
   if (!rootOk) return { dataDir: root, folders, errors: [`${root}: corpus folder not found or not a directory`] };
-  walk(root, root, folders, errors);
+  walk(root, root, folders, errors, new Set());
   folders.sort((a, b) => compareStrings(a.id, b.id));
   return { dataDir: root, folders, errors };
 }
 
-function walk(root: string, dir: string, folders: ScoreFolder[], errors: string[]): void {
+/** `seen` holds the real paths already walked: a symbolic link back up the tree must not loop forever. */
+function walk(root: string, dir: string, folders: ScoreFolder[], errors: string[], seen: Set<string>): void {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (e) {
+    errors.push(`${dir}: cannot resolve folder (${(e as Error).message})`);
+    return;
+  }
+  if (seen.has(real)) {
+    errors.push(`${dir}: skipped, a link to a folder already walked (${real})`);
+    return;
+  }
+  seen.add(real);
   let names: string[];
   try {
     names = readdirSync(dir).sort(compareStrings);
@@ -73,7 +86,7 @@ function walk(root: string, dir: string, folders: ScoreFolder[], errors: string[
     }
   }
   if (files.has(SCORE_MIDI)) folders.push(scoreFolder(root, dir, files, errors));
-  for (const sub of subdirs) walk(root, sub, folders, errors);
+  for (const sub of subdirs) walk(root, sub, folders, errors, seen);
 }
 
 function scoreFolder(root: string, dir: string, files: Set<string>, errors: string[]): ScoreFolder {
