@@ -31,7 +31,7 @@ const LEAD_IN_SEC = 0.2;
 export function expressionFor(a: ScoreAnalysis, opts: HumanizeOptions): Expression {
   switch (opts.method) {
     case 'rules':
-      return rulesExpression(a, opts.style);
+      return rulesExpression(a, opts.style, opts.seed);
     case 'jitter':
       return jitterExpression(a, opts.style, opts.seed);
   }

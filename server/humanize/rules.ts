@@ -5,6 +5,7 @@ import { emptyExpression, type Expression } from '../features/expression';
 import { feature, type ScoreAnalysis } from '../features/scoreFeatures';
 import type { Style } from '../features/style';
 import { phrasePositions } from './phrase';
+import { gaussian, mulberry32 } from './prng';
 
 /** Slow at phrase ends, fast in the middle; mean 0 over a phrase. Positive = slower (longer IOI). */
 function arc(x: number): number {
@@ -23,13 +24,16 @@ const TEMPO_RULES = { rushDense: -0.3, durationalContrast: 0.15, downbeatArrival
 const FINAL_RITARDANDO_PER_RUBATO = 3.5;
 /** Melody lead: the top voice sounds this much before the rest of its chord. */
 const MELODY_LEAD_SEC = 0.018;
+/** Spread of the other notes of a chord around their onset (seeded, so still reproducible). */
+const CHORD_SPREAD_SD_SEC = 0.008;
 /** Velocity offsets by voice before scaling to the style's dynamic range. */
 const VOICE_ACCENT = { top: 7, bottom: 2, inner: -3, grace: -8 };
 const METRIC_ACCENT = { downbeat: 4, beat: 2, off: 0 };
 /** Level used when the score's velocities are flat (carry no notated dynamics). */
 const FLAT_SCORE_LEVEL = 64;
 
-export function rulesExpression(a: ScoreAnalysis, style: Style): Expression {
+export function rulesExpression(a: ScoreAnalysis, style: Style, seed = 0): Expression {
+  const rng = mulberry32(seed);
   const G = a.groups.length;
   const N = a.doc.notes.length;
   const e = emptyExpression(G, N);
@@ -92,7 +96,8 @@ export function rulesExpression(a: ScoreAnalysis, style: Style): Expression {
     const g = a.groupOf[i]!;
     const grace = feature(a, i, 'is_grace') === 1;
     const top = feature(a, i, 'is_top_voice') === 1 && feature(a, i, 'chord_size') > 1;
-    e.asyncSec[i] = grace ? -0.06 : top ? -MELODY_LEAD_SEC : 0;
+    // Hands never strike a chord at one instant: a small seeded spread around the melody lead.
+    e.asyncSec[i] = (grace ? -0.06 : top ? -MELODY_LEAD_SEC : 0) + CHORD_SPREAD_SD_SEC * gaussian(rng);
     const durQ = feature(a, i, 'duration_beats');
     const phraseEnd = pp.phrase[g]! > 0.85 ? 0.1 : 0;
     e.articulation[i] = grace ? Math.log(2) : style.articulation + (durQ <= 0.25 ? -0.1 : 0) + phraseEnd;

@@ -33,13 +33,16 @@ for (const method of ['rules', 'jitter'] as const) {
   });
 }
 
-test('jitter depends on the seed; rules do not', () => {
+test('the seed changes jitter entirely, and rules only in their chord spread', () => {
   const j1 = humanize(minuet, { method: 'jitter', style: DEFAULT_STYLE, seed: 1 });
   const j2 = humanize(minuet, { method: 'jitter', style: DEFAULT_STYLE, seed: 2 });
   assert.notDeepEqual(j1.performance.notes, j2.performance.notes);
   const r1 = humanize(minuet, { method: 'rules', style: DEFAULT_STYLE, seed: 1 });
   const r2 = humanize(minuet, { method: 'rules', style: DEFAULT_STYLE, seed: 2 });
-  assert.deepEqual(r1.performance.notes, r2.performance.notes);
+  assert.deepEqual(r1.rendered.notes.map((n) => n.velocity), r2.rendered.notes.map((n) => n.velocity));
+  assert.deepEqual([...r1.rendered.groupOnsetSec], [...r2.rendered.groupOnsetSec]);
+  const moved = r1.rendered.notes.map((n, i) => Math.abs(n.onsetSec - r2.rendered.notes[i]!.onsetSec));
+  assert.ok(Math.max(...moved) > 0 && Math.max(...moved) < 0.06, `chord spread ${Math.max(...moved)}`);
 });
 
 test('rules: measured rubato and dynamics follow the style, and the piece ends slower', () => {
@@ -73,7 +76,8 @@ test('rules: the melody leads and is louder than the accompaniment', () => {
   }
   assert.ok(pairs > 10);
   assert.ok(louder / pairs > 0.8, `melody louder in ${louder}/${pairs}`);
-  assert.equal(earlier, pairs);
+  // Led by 18 ms against a chord spread of 8 ms: nearly always first.
+  assert.ok(earlier / pairs > 0.8, `melody first in ${earlier}/${pairs}`);
 });
 
 test('phrases: 4-bar phrases in 4/4 at the prelude, positions in [0, 1)', () => {
