@@ -26,9 +26,13 @@ const FINAL_RITARDANDO_PER_RUBATO = 3.5;
 const MELODY_LEAD_SEC = 0.018;
 /** Spread of the other notes of a chord around their onset (seeded, so still reproducible). */
 const CHORD_SPREAD_SD_SEC = 0.008;
-/** Velocity offsets by voice before scaling to the style's dynamic range. */
-const VOICE_ACCENT = { top: 7, bottom: 2, inner: -3, grace: -8 };
-const METRIC_ACCENT = { downbeat: 4, beat: 2, off: 0 };
+/**
+ * Dynamics rules, in standard deviations of the notated dynamics before scaling to the style's
+ * range: melody (top voice) over bass, higher notes brighter, graces light, a metric accent on the
+ * downbeat and a swell over each two-bar unit. Checked on the train split only.
+ */
+const VOICE_ACCENT = { top: 0.4, bottom: -0.3, grace: -0.5 };
+const DYNAMICS_RULES = { pitchHeight: 0.5, downbeat: 0.1, phraseSwell: 0.1 };
 /** Level used when the score's velocities are flat (carry no notated dynamics). */
 const FLAT_SCORE_LEVEL = 64;
 
@@ -64,30 +68,25 @@ export function rulesExpression(a: ScoreAnalysis, style: Style, seed = 0): Expre
   e.initTempo = style.tempo;
   e.startSec = 0;
 
-  // Dynamics: notated dynamics (when the score has them), a phrase swell, voicing and metre.
+  // Dynamics: notated dynamics (when the score has them), then voicing — melody over bass, higher
+  // lines brighter — with a light metric accent and phrase swell; scaled to the style's range.
   const scoreVel = a.doc.notes.map((n) => n.velocity);
   const notated = new Set(scoreVel).size >= 3;
-  const swell = new Float64Array(N);
-  const local = new Float64Array(N);
+  const zNotated = notated ? zScores(scoreVel) : scoreVel.map(() => 0);
+  const zPitch = zScores(a.doc.notes.map((n) => n.pitch));
+  const dyn = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     const g = a.groupOf[i]!;
-    swell[i] = Math.sin(Math.PI * pp.phrase[g]!) + 0.5 * Math.sin(Math.PI * pp.section[g]!);
     const grace = feature(a, i, 'is_grace') === 1;
-    const voice = grace
-      ? VOICE_ACCENT.grace
-      : feature(a, i, 'is_top_voice') === 1
-        ? VOICE_ACCENT.top
-        : feature(a, i, 'is_bottom_voice') === 1
-          ? VOICE_ACCENT.bottom
-          : VOICE_ACCENT.inner;
-    const metric = feature(a, i, 'is_downbeat') === 1 ? METRIC_ACCENT.downbeat : feature(a, i, 'is_on_beat') === 1 ? METRIC_ACCENT.beat : METRIC_ACCENT.off;
-    local[i] = voice + metric;
+    const voice = grace ? VOICE_ACCENT.grace : feature(a, i, 'is_top_voice') === 1 ? VOICE_ACCENT.top : feature(a, i, 'is_bottom_voice') === 1 ? VOICE_ACCENT.bottom : 0;
+    dyn[i] =
+      zNotated[i]! +
+      DYNAMICS_RULES.pitchHeight * zPitch[i]! +
+      voice +
+      DYNAMICS_RULES.downbeat * feature(a, i, 'is_downbeat') +
+      DYNAMICS_RULES.phraseSwell * Math.sin(Math.PI * pp.half[g]!);
   }
-  const dyn = new Float64Array(N);
   const level = notated ? mean(scoreVel) : FLAT_SCORE_LEVEL;
-  for (let i = 0; i < N; i++) {
-    dyn[i] = (notated ? scoreVel[i]! - level : 0) + 4 * swell[i]! + local[i]!;
-  }
   const dynScaled = scaleToStd(dyn, style.dynamics);
   for (let i = 0; i < N; i++) e.velocity[i] = Math.min(127, Math.max(1, Math.round(level + dynScaled[i]!)));
 

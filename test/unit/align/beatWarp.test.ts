@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { listCorpus } from '../../../server/asap/corpus';
 import { readAnnotationsFile } from '../../../server/asap/annotations';
 import { alignFromBeats } from '../../../server/align/beatAligner';
