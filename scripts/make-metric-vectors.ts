@@ -24,22 +24,12 @@ import {
   type PerformanceMetrics,
   type PerformanceNotes,
 } from '../server/eval';
+import { mulberry32 as prng } from '../server/prng';
 
 export const METRIC_VECTORS_PATH = path.resolve(__dirname, '../test/vectors/metrics.json');
 export const VECTOR_TOLERANCE = { relative: 1e-12, absolute: 1e-14 } as const;
 const SEED = 20240611;
 
-/** mulberry32: a tiny, well-known 32-bit PRNG that is easy to port; returns k / 2^32 in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (rand: Rand, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));

@@ -28,30 +28,43 @@ export interface RenderedPerformance {
  * measured from the previous anchor. A group without one (not played, or played out of order)
  * gets an onset extrapolated from the last anchor at the current tempo, but never becomes an
  * anchor itself, so one unknown group cannot push every later group off course.
+ *
+ * `tempoOf(g, anchorSec, anchorScoreSec)` gives group g's tempo (NaN: not an anchor). Rendering
+ * reads it from the expression; target extraction computes it from the performance. Both go
+ * through this one walk, so render(extract(performance)) reproduces the performance bit for bit.
  */
-export function groupReferenceOnsets(a: ScoreAnalysis, e: Expression): { onset: Float64Array; tempoUsed: Float64Array } {
+export function walkGroups(
+  a: ScoreAnalysis,
+  startSec: number,
+  initTempo: number,
+  tempoOf: (g: number, anchorSec: number, anchorScoreSec: number) => number,
+): { onset: Float64Array; tempoUsed: Float64Array } {
   const G = a.groups.length;
   const onset = new Float64Array(G);
   const tempoUsed = new Float64Array(G);
-  let cur = Number.isFinite(e.initTempo) ? e.initTempo : 0;
-  let anchorSec = e.startSec;
+  let cur = Number.isFinite(initTempo) ? initTempo : 0;
+  let anchorSec = startSec;
   let anchorScoreSec = a.groups[0]?.sec ?? 0;
   for (let g = 0; g < G; g++) {
-    const t = e.tempo[g]!;
     const s = a.groups[g]!.sec;
     if (g === 0) {
-      onset[0] = e.startSec;
-    } else if (Number.isFinite(t)) {
-      cur = t;
-      onset[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
-      anchorSec = onset[g]!;
-      anchorScoreSec = s;
+      onset[0] = startSec;
     } else {
+      const t = tempoOf(g, anchorSec, anchorScoreSec);
+      if (Number.isFinite(t)) cur = t;
       onset[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
+      if (Number.isFinite(t)) {
+        anchorSec = onset[g]!;
+        anchorScoreSec = s;
+      }
     }
     tempoUsed[g] = cur;
   }
   return { onset, tempoUsed };
+}
+
+export function groupReferenceOnsets(a: ScoreAnalysis, e: Expression): { onset: Float64Array; tempoUsed: Float64Array } {
+  return walkGroups(a, e.startSec, e.initTempo, (g) => e.tempo[g]!);
 }
 
 /** One step of the tempo walk; shared with the target extractor so both compute bit-identical times. */

@@ -8,7 +8,7 @@ import {
   MAX_ABS_LOG_TEMPO,
   type Expression,
 } from './expression';
-import { durationTempo, nextOnset, scoreDurationSec } from './render';
+import { durationTempo, scoreDurationSec, walkGroups } from './render';
 import type { ScoreAnalysis } from './scoreFeatures';
 
 /** A performed note as the extractor needs it (a MIDI note or a rendered one). */
@@ -64,31 +64,15 @@ export function extractExpression(
   // Start so that the walk at the initial tempo reaches the first aligned group on time.
   e.startSec = perfGroupSec[first]! - (a.groups[first]!.sec - a.groups[0]!.sec) * Math.exp(e.initTempo);
 
-  // The same anchor walk as `groupReferenceOnsets` in render.ts, deciding which groups are anchors.
-  const ref = new Float64Array(G);
-  const tempoUsed = new Float64Array(G);
-  let cur = e.initTempo;
-  let anchorSec = e.startSec;
-  let anchorScoreSec = a.groups[0]!.sec;
-  ref[0] = e.startSec;
-  tempoUsed[0] = cur;
-  for (let g = 1; g < G; g++) {
+  // The walk render.ts uses; here each group's tempo is measured from the last anchor.
+  const { onset: ref, tempoUsed } = walkGroups(a, e.startSec, e.initTempo, (g, anchorSec, anchorScoreSec) => {
     const target = perfGroupSec[g]!;
-    const s = a.groups[g]!.sec;
     const perfIoi = target - anchorSec;
-    const scoreIoi = s - anchorScoreSec;
+    const scoreIoi = a.groups[g]!.sec - anchorScoreSec;
     const logRatio = Number.isFinite(target) && perfIoi >= MIN_PERFORMED_IOI_SEC && scoreIoi > 0 ? Math.log(perfIoi / scoreIoi) : Number.NaN;
-    if (Math.abs(logRatio) <= MAX_ABS_LOG_TEMPO) {
-      e.tempo[g] = logRatio;
-      cur = logRatio;
-      ref[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
-      anchorSec = ref[g]!;
-      anchorScoreSec = s;
-    } else {
-      ref[g] = nextOnset(anchorSec, anchorScoreSec, s, cur);
-    }
-    tempoUsed[g] = cur;
-  }
+    e.tempo[g] = Math.abs(logRatio) <= MAX_ABS_LOG_TEMPO ? logRatio : Number.NaN;
+    return e.tempo[g]!;
+  });
 
   const pedalAt = pedalLookup(sustain);
   for (let i = 0; i < N; i++) {

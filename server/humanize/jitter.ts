@@ -5,7 +5,7 @@
 import { emptyExpression, type Expression } from '../features/expression';
 import type { ScoreAnalysis } from '../features/scoreFeatures';
 import type { Style } from '../features/style';
-import { gaussian, mulberry32 } from './prng';
+import { gaussian, mulberry32 } from '../prng';
 
 /** Per-note onset jitter (standard deviation) and velocity spread, typical DAW humanize settings. */
 export const JITTER_ONSET_SD_SEC = 0.015;

@@ -5,7 +5,7 @@ import { emptyExpression, type Expression } from '../features/expression';
 import { feature, type ScoreAnalysis } from '../features/scoreFeatures';
 import type { Style } from '../features/style';
 import { phrasePositions } from './phrase';
-import { gaussian, mulberry32 } from './prng';
+import { gaussian, mulberry32 } from '../prng';
 
 /** Slow at phrase ends, fast in the middle; mean 0 over a phrase. Positive = slower (longer IOI). */
 function arc(x: number): number {

@@ -6,7 +6,7 @@ import { analyzeScore } from '../../../server/features/scoreFeatures';
 import { emptyExpression } from '../../../server/features/expression';
 import { render } from '../../../server/features/render';
 import { extractExpression, type Link } from '../../../server/features/targets';
-import { mulberry32, gaussian } from '../../../server/humanize/prng';
+import { mulberry32, gaussian } from '../../../server/prng';
 import { scoreDoc, twoVoiceScore } from './helpers';
 
 function randomExpression(groups: number, notes: number, seed: number, tempoSd: number) {

@@ -10,23 +10,13 @@ import type { MidiDoc } from '../../../server/midi/model';
 import { parseMidi } from '../../../server/midi/read';
 import { MAX_WARNINGS } from '../../../server/midi/scan';
 import { docFromSeconds, writeMidi } from '../../../server/midi/write';
+import { mulberry32 } from '../../../server/prng';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const asapDir = path.resolve(repoRoot, '../shared/data/asap');
 const MUTANTS = 1500;
 const SEED = 0x5eed1234;
 
-/** mulberry32: a tiny, well-known 32-bit PRNG; same seed, same mutants on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Small real files (score and performance) when the corpus is present, else generated ones. */
 function seedFiles(): { name: string; bytes: Uint8Array }[] {

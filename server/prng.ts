@@ -1,4 +1,5 @@
-// A small seeded PRNG (mulberry32) so every random choice is reproducible from `--seed`.
+// The one seeded PRNG (mulberry32): humanizers, fuzz tests and test vectors all draw from it, so a
+// seed means the same numbers everywhere (and the vectors stay easy to port to Python).
 
 export type Rng = () => number;
 
