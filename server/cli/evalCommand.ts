@@ -63,6 +63,11 @@ function printTable(r: EvalReport, log: (line: string) => void): void {
       `${p.performance.slice(-56).padEnd(56)} ${r.windows.map((w) => f(p.velocity_r[String(w)])).join(' ')} ${r.windows.map((w) => f(p.rubato_r[String(w)])).join(' ')} ${f(p.expression_score)}  ${p.checks.passed ? 'ok' : p.checks.failures.map((x) => x.check).join(',')}`,
     );
   }
+  log('');
+  log(`${'piece (mean over its performances)'.padEnd(52)} perf ${r.windows.map((w) => `vel@${w}`.padStart(6)).join(' ')} ${r.windows.map((w) => `rub@${w}`.padStart(6)).join(' ')}  score`);
+  for (const p of r.pieces) {
+    log(`${p.score.replace(/\/midi_score\.mid$/, '').slice(-52).padEnd(52)} ${String(p.performances).padStart(4)} ${r.windows.map((w) => f(p.velocity_r[String(w)])).join(' ')} ${r.windows.map((w) => f(p.rubato_r[String(w)])).join(' ')} ${f(p.expression_score)}`);
+  }
   const a = r.aggregate;
   log('');
   log(`velocity r  ${r.windows.map((w) => `w=${w}: ${f(a.velocity_r[String(w)])}`).join('  ')}`);

@@ -71,8 +71,18 @@ export interface EvalReport {
     intersection: DistanceRecord;
     checks_failed: number;
   };
+  /** One entry per score: the mean over its performances. */
+  pieces: PieceEval[];
   performances: PerformanceEval[];
   errors: CorpusError[];
+}
+
+export interface PieceEval {
+  score: string;
+  performances: number;
+  velocity_r: CorrelationByWindow;
+  rubato_r: CorrelationByWindow;
+  expression_score: number | null;
 }
 
 export function evaluateCorpus(opts: EvalOptions): EvalReport {
@@ -150,9 +160,19 @@ export function evaluateCorpus(opts: EvalOptions): EvalReport {
       ...distances(distributionMetrics(predSet, humanSet)),
       checks_failed: results.filter((r) => !r.checks.passed).length,
     },
+    pieces: piecesOf(results, windows),
     performances: results,
     errors,
   };
+}
+
+function piecesOf(results: readonly PerformanceEval[], windows: number[]): PieceEval[] {
+  const byScore = new Map<string, PerformanceEval[]>();
+  for (const r of results) byScore.set(r.score, [...(byScore.get(r.score) ?? []), r]);
+  return [...byScore].map(([score, rs]) => {
+    const agg = aggregateMetrics(rs, windows);
+    return { score, performances: rs.length, velocity_r: agg.velocity_r, rubato_r: agg.rubato_r, expression_score: mean(rs.map((r) => r.expression_score)) };
+  });
 }
 
 /**

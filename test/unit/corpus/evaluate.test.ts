@@ -25,6 +25,11 @@ test('eval --json: one entry per human performance, aggregate with every documen
     assert.ok(report.aggregate.js[k]! >= 0 && report.aggregate.js[k]! <= 1);
     assert.ok(report.aggregate.intersection[k]! >= 0 && report.aggregate.intersection[k]! <= 1);
   }
+  assert.deepEqual(report.pieces.map((x) => [x.score, x.performances]), [
+    ['Bach/Prelude/bwv_848/midi_score.mid', 9],
+    ['Chopin/Etudes_op_10/3/midi_score.mid', 1],
+    ['Haydn/Keyboard_Sonatas/39-1/midi_score.mid', 2],
+  ]);
   const p = report.performances[0]!;
   assert.match(p.score, /^Bach\/Prelude\/bwv_848\/midi_score\.mid$/);
   assert.match(p.performance, /^Bach\/Prelude\/bwv_848\/\w+\.mid$/);
