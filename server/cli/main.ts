@@ -9,6 +9,7 @@ import { runEval, type EvalArgs } from './evalCommand';
 import { runDatasetBuild } from './datasetCommand';
 import { runRoundtrip } from './roundtripCommand';
 import { runAlign } from './alignCommand';
+import { runTrain } from './trainCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -73,6 +74,16 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action((o: { data: string; sample?: string; json?: boolean }) => {
       exitCode = runRoundtrip(o, out);
+    });
+
+  program
+    .command('train')
+    .description('train PerformanceNet from a run spec (*.run.toml) with the PyTorch worker in native/')
+    .requiredOption('--spec <file>', 'run spec')
+    .option('--resume', 'continue the run from its latest checkpoint')
+    .option('--python <path>', 'interpreter that imports torch (default: RUBATO_PYTHON, then python3 / python on PATH)')
+    .action(async (o: { spec: string; resume?: boolean; python?: string }) => {
+      exitCode = await runTrain(o);
     });
 
   const dataset = program.command('dataset').description('training data cache');
