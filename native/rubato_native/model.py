@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
+import torch.utils.checkpoint  # not imported by `import torch` on 1.13
 
 N_FEATURES = 22
 N_STYLE = 5
@@ -63,6 +64,8 @@ class PerformanceNet(nn.Module):
         self.encoder = nn.TransformerEncoder(layer, cfg.n_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, 2 * cfg.n_targets)
+        # Training-only memory saver, set by the trainer; not part of the config or the exported graph.
+        self.grad_checkpointing = False
         for name, n in (("feat", cfg.n_features), ("style", cfg.n_style), ("target", cfg.n_targets)):
             self.register_buffer(f"{name}_mean", torch.zeros(n))
             self.register_buffer(f"{name}_std", torch.ones(n))
@@ -78,7 +81,14 @@ class PerformanceNet(nn.Module):
         s = (style - self.style_mean) / self.style_std  # [B, S]
         T = features.shape[1]
         h = self.in_proj(x) + sinusoidal_positions(T, self.cfg.d_model, features.device) + self.style_proj(s).unsqueeze(1)
-        h = self.encoder(h, src_key_padding_mask=~mask)  # [B, T, d]
+        if self.grad_checkpointing and self.training and torch.is_grad_enabled():
+            # Recompute each layer's activations in backward instead of storing them. Non-reentrant: works
+            # with DDP and inputs that need no grad; the RNG state is replayed, so dropout matches.
+            pad = ~mask
+            for layer in self.encoder.layers:
+                h = torch.utils.checkpoint.checkpoint(layer, h, None, pad, use_reentrant=False)
+        else:
+            h = self.encoder(h, src_key_padding_mask=~mask)  # [B, T, d]
         out = self.head(self.norm(h))  # [B, T, 2K]
         mu, lv = out.chunk(2, dim=-1)
         mean = mu * self.target_std + self.target_mean

@@ -1,0 +1,57 @@
+"""Command line of the training worker: `python3 -m rubato_native train --spec FILE [--resume]`.
+
+Exit codes: 0 finished or stopped cleanly, 2 bad run spec, 3 bad data, 1 anything else. JSON-line events go to
+stdout (for the server), human messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+EXIT_OK, EXIT_INTERNAL, EXIT_SPEC, EXIT_DATA = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m rubato_native", description="Rubato's PyTorch training worker.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train (or resume) the run a *.run.toml spec describes")
+    t.add_argument("--spec", required=True, help="the run spec (TOML)")
+    t.add_argument("--resume", action="store_true", help="continue from the run folder's latest checkpoint")
+    args = parser.parse_args(argv)
+
+    # Imported here so that `--help` and spec errors do not pay for importing torch.
+    from .config import SpecError, load_spec
+    from .events import emit, say
+
+    try:
+        spec = load_spec(args.spec)
+    except SpecError as e:
+        say(str(e))
+        emit("failed", kind="spec", error=str(e), file=e.file, key=e.key)
+        return EXIT_SPEC
+
+    from .data import DataError
+    from .train import train
+
+    try:
+        state = train(spec, resume=args.resume)
+    except SpecError as e:
+        say(str(e))
+        emit("failed", kind="spec", error=str(e), file=e.file, key=e.key)
+        return EXIT_SPEC
+    except DataError as e:
+        say(str(e))
+        emit("failed", kind="data", error=str(e))
+        return EXIT_DATA
+    except Exception as e:  # the server needs an exit code and a message, never a hang
+        traceback.print_exc(file=sys.stderr)
+        emit("failed", kind="internal", error=f"{type(e).__name__}: {e}")
+        return EXIT_INTERNAL
+    emit(state)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
