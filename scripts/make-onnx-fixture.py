@@ -45,6 +45,11 @@ def make_tiny_checkpoint(ckpt: Path, seed: int = SEED) -> None:
     torch.manual_seed(seed)
     cfg = ModelConfig(d_model=32, n_layers=2, n_heads=4, ff_mult=2, dropout=0.1)
     model = PerformanceNet(cfg)
+    # nn.TransformerEncoder deep-copies one layer, so fresh layers are identical (and the exporter stores
+    # them once); perturb every weight so the fixture's layers differ, as a trained model's do.
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
     model.set_stats(tiny_stats())
     ckpt.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), ckpt / "model.pt")

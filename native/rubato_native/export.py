@@ -55,7 +55,10 @@ def load_checkpoint(ckpt_dir: str | os.PathLike) -> tuple[PerformanceNet, dict]:
     except ImportError:
         load_model = None
     if load_model is not None:
-        model, config = load_model(d)
+        try:
+            model, config = load_model(d)
+        except Exception as e:  # damaged JSON, pickles and state dicts surface as many exception types
+            raise ExportError(f"{d}: cannot load the checkpoint: {type(e).__name__}: {e}") from e
         model.eval()
         return model, config
     cfg_path, weights_path = d / "config.json", d / "model.pt"

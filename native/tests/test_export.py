@@ -29,8 +29,11 @@ from rubato_native.model import ModelConfig, PerformanceNet  # noqa: E402
 
 def write_checkpoint(d: Path) -> PerformanceNet:
     torch.manual_seed(3)
-    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, ff_mult=2, dropout=0.1)
+    cfg = ModelConfig(d_model=16, n_layers=2, n_heads=2, ff_mult=2, dropout=0.1)
     model = PerformanceNet(cfg)
+    with torch.no_grad():  # distinct layers, as after training (fresh ones are deep copies of one)
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
     n = cfg.n_features
     model.set_stats({
         "feat": ([60.0] + [0.0] * (n - 1), [12.0] + [1.0] * (n - 1)),
@@ -126,7 +129,7 @@ def test_bad_checkpoints_are_named(tmp_path):
     d = tmp_path / "ckpt"
     write_checkpoint(d)
     (d / "model.pt").write_bytes(b"not a state dict")
-    with pytest.raises(ExportError, match="model.pt"):
+    with pytest.raises(ExportError, match="ckpt"):
         load_checkpoint(d)
     assert main([str(d), "-o", str(tmp_path / "x.onnx")]) == 2
     assert not (tmp_path / "x.onnx").exists()
