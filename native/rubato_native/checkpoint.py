@@ -19,40 +19,12 @@ from typing import Any
 
 import torch
 
+from .fsio import fsync_dir as _fsync_dir, fsync_file as _fsync_file, write_text_atomic
 from .model import ModelConfig, PerformanceNet
 
 CHECKPOINTS = "checkpoints"
 LATEST = "latest"
 BEST = "best"
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # some platforms cannot open folders; rename is still atomic there
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Replaces `path` by rename, so readers see the old or the new content, never half of it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _torch_load(path: Path, weights_only: bool) -> Any:

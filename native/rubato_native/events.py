@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .checkpoint import write_text_atomic
+from .fsio import write_text_atomic
 
 METRICS_FILE = "metrics.jsonl"
 STATUS_FILE = "status.json"

@@ -139,3 +139,55 @@ def worker_env() -> dict[str, str]:
     env["OMP_NUM_THREADS"] = "1"
     env["OPENBLAS_NUM_THREADS"] = "1"
     return env
+
+
+SCHEMA_FILE = NATIVE.parent / "server" / "protocol" / "trainerMetrics.schema.json"
+_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def schema_errors(value: object, schema: dict, root: dict, where: str = "$") -> list[str]:
+    """Errors of `value` against the JSON Schema subset trainerMetrics.schema.json uses ($ref, type, enum,
+    required, properties, additionalProperties, items, minimum, maximum); jsonschema is not installed here."""
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        assert ref.startswith("#/$defs/"), f"unsupported $ref {ref}"
+        return schema_errors(value, root["$defs"][ref[len("#/$defs/"):]], root, where)
+    errors: list[str] = []
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+
+        def is_type(t: str) -> bool:
+            if t == "integer":
+                return isinstance(value, int) and not isinstance(value, bool)
+            if t == "number":
+                return isinstance(value, (int, float)) and not isinstance(value, bool)
+            return isinstance(value, _TYPES[t]) and not (t != "boolean" and isinstance(value, bool))
+
+        if not any(is_type(t) for t in types):
+            return [f"{where}: {value!r} is not of type {types}"]
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{where}: {value!r} not in {schema['enum']}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            errors.append(f"{where}: {value} < minimum {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            errors.append(f"{where}: {value} > maximum {schema['maximum']}")
+    if isinstance(value, dict):
+        for k in schema.get("required", []):
+            if k not in value:
+                errors.append(f"{where}: missing required {k!r}")
+        props = schema.get("properties", {})
+        for k, v in value.items():
+            if k in props:
+                errors += schema_errors(v, props[k], root, f"{where}.{k}")
+            elif schema.get("additionalProperties", True) is False:
+                errors.append(f"{where}: unexpected property {k!r}")
+    if isinstance(value, list) and "items" in schema:
+        for i, v in enumerate(value):
+            errors += schema_errors(v, schema["items"], root, f"{where}[{i}]")
+    return errors
+
+
+@pytest.fixture(scope="session")
+def trainer_schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text())
