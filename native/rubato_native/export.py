@@ -226,11 +226,14 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("checkpoint", help="checkpoint directory (config.json + model.pt)")
     ap.add_argument("-o", "--out", required=True, help="output .onnx file")
     ap.add_argument("--goldens", help="also write golden inputs/outputs computed by PyTorch into this folder")
+    ap.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
 
 def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(2)
     try:
+        if Path(args.out).exists() and not args.force:
+            raise ExportError(f"{args.out}: already exists (pass --force to replace it)")
         model, config = load_checkpoint(args.checkpoint)
         out = export_onnx(model, config, args.out)
         if args.goldens:

@@ -133,3 +133,14 @@ def test_bad_checkpoints_are_named(tmp_path):
         load_checkpoint(d)
     assert main([str(d), "-o", str(tmp_path / "x.onnx")]) == 2
     assert not (tmp_path / "x.onnx").exists()
+
+
+def test_existing_output_needs_force(exported, tmp_path, capsys):
+    out = tmp_path / "keep.onnx"
+    out.write_bytes(b"the user's file")
+    ckpt = exported[1].parent / "ckpt"
+    assert main([str(ckpt), "-o", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_bytes() == b"the user's file"
+    assert main([str(ckpt), "-o", str(out), "--force"]) == 0
+    assert onnx.load(str(out)).producer_name == "rubato"

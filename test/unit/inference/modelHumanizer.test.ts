@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readMidiFile } from '../../../server/midi/read';
+import { docFromSeconds } from '../../../server/midi/write';
 import { DEFAULT_STYLE } from '../../../server/features/style';
 import { analyzeScore } from '../../../server/features/scoreFeatures';
 import { humanizeWithModel, modelExpression } from '../../../server/inference/modelHumanizer';
@@ -61,4 +62,11 @@ test('a strength outside 0..1 and a missing model are clear errors', async () =>
   const a = analyzeScore(minuet);
   await assert.rejects(modelExpression(a, DEFAULT_STYLE, { modelPath: tinyModel, strength: 1.5 }), /strength must be within 0..1/);
   await assert.rejects(humanizeWithModel(minuet, { modelPath: '/nonexistent/m.onnx', strength: 1, style: DEFAULT_STYLE }), /\/nonexistent\/m.onnx: model file not found/);
+});
+
+test('a score without notes gives an empty performance without running the model on nothing', async () => {
+  const empty = docFromSeconds({ source: 'empty.mid', notes: [], sustain: [] });
+  const h = await humanizeWithModel(empty, { modelPath: tinyModel, strength: 1, style: DEFAULT_STYLE });
+  assert.equal(h.performance.notes.length, 0);
+  assert.equal(h.confidence.length, 0);
 });
