@@ -7,6 +7,7 @@ stdout (for the server), human messages to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 
@@ -49,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc(file=sys.stderr)
         emit("failed", kind="internal", error=f"{type(e).__name__}: {e}")
         return EXIT_INTERNAL
-    emit(state)
+    if os.environ.get("RANK", "0") == "0":  # under torchrun only rank 0 speaks for the run
+        emit(state)
     return EXIT_OK
 
 
