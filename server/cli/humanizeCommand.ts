@@ -5,7 +5,10 @@ import path from 'node:path';
 import { readMidiFile } from '../midi/read';
 import { writeMidiFile } from '../midi/write';
 import { parseStyle } from '../features/style';
-import { humanize, METHODS, type Method } from '../humanize';
+import { humanize, METHODS, type Humanized, type Method } from '../humanize';
+import { humanizeWithModel } from '../inference/modelHumanizer';
+import { ModelFileError } from '../inference/onnxMetadata';
+import { findNativeRoot } from '../python/nativeRoot';
 import { CliError, EXIT } from './errors';
 
 export interface HumanizeArgs {
@@ -16,7 +19,12 @@ export interface HumanizeArgs {
   seed: string;
   force?: boolean;
   json?: boolean;
+  model?: string;
+  strength?: string;
 }
+
+/** Where a bundled default model lives in an installation (next to dist/ and native/). */
+export const BUNDLED_MODEL = 'models/performancenet.onnx';
 
 /** `<dir>/<name>.humanized.mid` beside the input; the original is never the output. */
 export function defaultOutputPath(input: string): string {
@@ -24,7 +32,7 @@ export function defaultOutputPath(input: string): string {
   return path.join(path.dirname(input), `${path.basename(input, ext)}.humanized${ext || '.mid'}`);
 }
 
-export function runHumanize(args: HumanizeArgs, log: (line: string) => void): void {
+export async function runHumanize(args: HumanizeArgs, log: (line: string) => void): Promise<void> {
   const method = parseMethod(args.method);
   const seed = parseSeed(args.seed);
   let style;
@@ -33,12 +41,8 @@ export function runHumanize(args: HumanizeArgs, log: (line: string) => void): vo
   } catch (err) {
     throw new CliError(String((err as Error).message), EXIT.usage);
   }
-  if (method === 'model') {
-    throw new CliError(
-      'humanize: --method model needs a trained model, which this build does not bundle yet; use --method rules or jitter',
-      EXIT.usage,
-    );
-  }
+  const strength = parseStrength(args.strength ?? '1');
+  const modelPath = method === 'model' ? resolveModel(args.model) : undefined;
   const output = args.output ?? defaultOutputPath(args.input);
   if (existsSync(output) && sameFile(output, args.input)) {
     throw new CliError(`humanize: refusing to write the output over the input ${args.input}`, EXIT.output);
@@ -48,7 +52,13 @@ export function runHumanize(args: HumanizeArgs, log: (line: string) => void): vo
   }
   const score = readMidiFile(args.input);
   if (score.notes.length === 0) throw new CliError(`${args.input}: the file has no notes to humanize`, EXIT.input);
-  const result = humanize(score, { method, style, seed });
+  let result: Humanized & { provider?: string };
+  try {
+    result = modelPath ? await humanizeWithModel(score, { modelPath, strength, style }) : humanize(score, { method: method as 'rules' | 'jitter', style, seed });
+  } catch (err) {
+    if (err instanceof ModelFileError) throw new CliError(err.message, EXIT.input);
+    throw err;
+  }
   writeMidiFile(output, result.performance, { overwrite: !!args.force });
   const summary = {
     input: args.input,
@@ -56,6 +66,7 @@ export function runHumanize(args: HumanizeArgs, log: (line: string) => void): vo
     method,
     seed,
     style,
+    ...(modelPath ? { model: modelPath, strength, provider: result.provider } : {}),
     notes: result.rendered.notes.length,
     duration_sec: Math.max(...result.rendered.notes.map((n) => n.offsetSec)),
     warnings: score.warnings.map((w) => w.message),
@@ -65,6 +76,31 @@ export function runHumanize(args: HumanizeArgs, log: (line: string) => void): vo
     for (const w of summary.warnings) log(`warning: ${w}`);
     log(`${output}: ${summary.notes} notes, ${summary.duration_sec.toFixed(1)} s (method ${method}, seed ${seed})`);
   }
+}
+
+/** The model for `--method model`: `--model`, else the bundled one; a clear error when there is none. */
+function resolveModel(given: string | undefined): string {
+  if (given) {
+    if (!existsSync(given)) throw new CliError(`humanize: model ${given} not found`, EXIT.input);
+    return given;
+  }
+  let bundled: string | undefined;
+  try {
+    bundled = path.join(findNativeRoot(), BUNDLED_MODEL);
+  } catch {
+    bundled = undefined;
+  }
+  if (bundled && existsSync(bundled)) return bundled;
+  throw new CliError(
+    'humanize: --method model needs a model: this build bundles none yet; pass --model <file.onnx> (exported with `rubato export`) or use --method rules',
+    EXIT.usage,
+  );
+}
+
+export function parseStrength(text: string): number {
+  const s = Number(text);
+  if (!Number.isFinite(s) || s < 0 || s > 1) throw new CliError(`--strength must be a number from 0 to 1, got "${text}"`, EXIT.usage);
+  return s;
 }
 
 export function parseMethod(text: string): Method {

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { MidiReadError } from '../midi/errors';
 import { CliError, EXIT } from './errors';
-import { runHumanize } from './humanizeCommand';
+import { runHumanize, type HumanizeArgs } from './humanizeCommand';
 import { runInspect } from './inspectCommand';
 import { runEval, type EvalArgs } from './evalCommand';
 import { runDatasetBuild } from './datasetCommand';
@@ -27,12 +27,12 @@ export function buildProgram(): Command {
     .option('-o, --output <out.mid>', 'output file (default: <name>.humanized.mid beside the input)')
     .option('--method <method>', 'rules | jitter | model', 'rules')
     .option('--style <key=value,…>', 'style descriptors: rubato, dynamics, articulation, pedal, tempo')
-    .option('--seed <N>', 'random seed (jitter)', '0')
+    .option('--seed <N>', 'random seed (rules chord spread, jitter)', '0')
+    .option('--model <file.onnx>', 'model for --method model (default: the bundled one)')
+    .option('--strength <0..1>', 'for --method model: 0 = the deadpan score, 1 = the full prediction', '1')
     .option('--force', 'replace an existing output file (never the input)')
     .option('--json', 'print a JSON summary')
-    .action((input: string, o: { output?: string; method: string; style?: string; seed: string; force?: boolean; json?: boolean }) =>
-      runHumanize({ input, ...o }, out),
-    );
+    .action((input: string, o: Omit<HumanizeArgs, 'input'>) => runHumanize({ input, ...o }, out));
 
   program
     .command('inspect')

@@ -75,3 +75,21 @@ test('inspect --json reports the note model', () => {
   assert.equal(s.ppq, 480);
   assert.deepEqual(s.time_signatures.map((t) => t.value), ['3/4']);
 });
+
+test('humanize --method model runs an ONNX model (the tiny test fixture) and keeps every note', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'model.mid');
+  const model = path.join(repoRoot, 'test/fixtures/onnx/tiny.onnx');
+  const r = rubato(['humanize', example, '-o', out, '--method', 'model', '--model', model, '--strength', '0.7', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { provider: string; strength: number; notes: number };
+  assert.equal(s.provider, 'cpu');
+  assert.equal(s.strength, 0.7);
+  const perf = readMidiFile(out);
+  assert.deepEqual(perf.notes.map((n) => n.pitch).sort(), readMidiFile(example).notes.map((n) => n.pitch).sort());
+  const bad = rubato(['humanize', example, '-o', path.join(dir, 'x.mid'), '--method', 'model', '--model', example]);
+  assert.equal(bad.code, 3);
+  assert.ok(bad.stderr.includes(example), bad.stderr);
+  const strength = rubato(['humanize', example, '-o', path.join(dir, 'y.mid'), '--method', 'model', '--model', model, '--strength', '2']);
+  assert.equal(strength.code, 2);
+});
