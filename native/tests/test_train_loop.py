@@ -136,3 +136,48 @@ def test_existing_run_needs_resume(tmp_path: Path, synth_cache: Path) -> None:
     assert r.returncode == 2 and "[run].out" in r.stderr and "--resume" in r.stderr
     r = run_cli(spec, "--resume")  # already finished: nothing to do, still fine
     assert r.returncode == 0 and json.loads(r.stdout.splitlines()[-1]) == {"event": "finished"}
+
+
+def test_gradient_checkpointing_gives_the_same_gradients(synth_cache: Path) -> None:
+    ds = load_dataset(synth_cache)
+    batch = collate(ds.train, make_windows(ds.train, 64, 16)[:3], np.zeros(5, np.float32))
+    prec = choose_precision("fp32", torch.device("cpu"))
+
+    def grads(checkpointing: bool) -> list[torch.Tensor]:
+        torch.manual_seed(0)
+        net = PerformanceNet(ModelConfig(d_model=16, n_layers=2, n_heads=2, ff_mult=2, dropout=0.1))
+        net.grad_checkpointing = checkpointing
+        torch.manual_seed(1)  # the same dropout masks: checkpointing replays the RNG state in backward
+        accumulate(net, net, [batch], 100.0, prec, torch.device("cpu"), None)
+        return [p.grad.clone() for p in net.parameters()]
+
+    for a, b in zip(grads(False), grads(True)):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_precision_choice(tmp_path: Path) -> None:
+    cpu = torch.device("cpu")
+    assert choose_precision("auto", cpu, cpu_bf16=False).name == "fp32"
+    assert choose_precision("auto", cpu, cpu_bf16=True).dtype == torch.bfloat16
+    p = choose_precision("bf16", cpu, cpu_bf16=False)
+    assert p.name == "fp32" and "no native bf16" in p.note
+    assert choose_precision("fp16", cpu, cpu_bf16=True).name == "fp32"  # fp16 autocast is for CUDA
+    assert choose_precision("fp32", cpu, cpu_bf16=True).dtype is None
+    from rubato_native.precision import cpu_has_native_bf16
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("flags\t: fpu avx2 avx512f avx512_bf16 amx_tile\n")
+    assert cpu_has_native_bf16(info) == sys.platform.startswith("linux")
+    info.write_text("flags\t: fpu avx2 avx512f\n")
+    assert not cpu_has_native_bf16(info)
+
+
+def test_bf16_autocast_step_runs_on_cpu(synth_cache: Path) -> None:
+    """The bf16 path (used where the CPU has native bf16) gives finite fp32 loss and gradients, even emulated here."""
+    ds = load_dataset(synth_cache)
+    batch = collate(ds.train, make_windows(ds.train, 64, 16)[:2], np.zeros(5, np.float32))
+    torch.manual_seed(0)
+    net = PerformanceNet(ModelConfig(d_model=16, n_layers=1, n_heads=2, ff_mult=2, dropout=0.0))
+    total = accumulate(net, net, [batch], 100.0, choose_precision("auto", torch.device("cpu"), cpu_bf16=True), torch.device("cpu"), None)
+    assert np.isfinite(total)
+    assert all(p.grad.dtype == torch.float32 and torch.isfinite(p.grad).all() for p in net.parameters())
