@@ -123,7 +123,13 @@ def _train(spec: RunSpec, resume: bool, d: ddp.Dist, stop: StopFlag) -> str:
     torch.set_num_threads(max(1, spec.device.cpu_threads // max(1, local_world)))
     run_dir = spec.run.out
     sched_cfg = spec.schedule
+    has_checkpoint = (run_dir / checkpoint.CHECKPOINTS / checkpoint.LATEST).is_file()
+    if has_checkpoint and not resume:
+        # Checked before anything is written, so refusing leaves the existing run's status untouched.
+        raise SpecError(spec.file, "[run].out", f"{run_dir} already holds checkpoints; pass --resume to continue it, or choose another folder")
     writer = RunWriter(run_dir, sched_cfg.max_steps) if d.is_main else None
+    if writer is not None:
+        writer.set_status(state="starting")
     try:
         return _loop(spec, resume, d, stop, device, run_dir, writer, started)
     except BaseException as e:
@@ -167,8 +173,6 @@ def _loop(spec: RunSpec, resume: bool, d: ddp.Dist, stop: StopFlag, device: torc
     best_dir: Path | None = None
     last_val: dict[str, Any] = {"expression_score": None, "velocity_r": None, "rubato_r": None, "val_loss": None}
     latest = checkpoint.read_pointer(run_dir, checkpoint.LATEST) if (run_dir / checkpoint.CHECKPOINTS).is_dir() else None
-    if latest is not None and not resume:
-        raise SpecError(spec.file, "[run].out", f"{run_dir} already holds checkpoints; pass --resume to continue it, or choose another folder")
     if latest is not None:
         model_state, config, tensors, state = checkpoint.load_resume(latest)
         if config["model"] != cfg.to_dict():
@@ -191,8 +195,7 @@ def _loop(spec: RunSpec, resume: bool, d: ddp.Dist, stop: StopFlag, device: torc
     model: torch.nn.Module = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None) if d.enabled else net
 
     if writer is not None:
-        if latest is not None:
-            writer.truncate_after(step)
+        writer.truncate_after(step)  # lines past the checkpoint (or all, from step 0) were never made durable
         writer.set_status(state="running", step=step, best_checkpoint=str(best_dir) if best_dir else None, best_expression_score=best_score)
         emit(
             "started", step=step, total_steps=sc.max_steps, run_dir=str(run_dir), device=str(device), precision=prec.name, world_size=d.world,

@@ -134,6 +134,7 @@ def test_existing_run_needs_resume(tmp_path: Path, synth_cache: Path) -> None:
     assert run_cli(spec).returncode == 0
     r = run_cli(spec)
     assert r.returncode == 2 and "[run].out" in r.stderr and "--resume" in r.stderr
+    assert json.loads((tmp_path / "run" / "status.json").read_text())["state"] == "finished"  # refusing clobbers nothing
     r = run_cli(spec, "--resume")  # already finished: nothing to do, still fine
     assert r.returncode == 0 and json.loads(r.stdout.splitlines()[-1]) == {"event": "finished"}
 
