@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from . import FEATURE_SCHEMA_VERSION
+from . import FEATURE_SCHEMA_VERSION, RECORD_VERSION
 from .model import N_FEATURES, N_STYLE, N_TARGETS
 
 STYLE_NAMES = ("rubato", "dynamics", "articulation", "pedal", "tempo")
@@ -116,14 +116,14 @@ def load_dataset(cache: Path) -> Dataset:
         raise DataError(f"{manifest}: not a Rubato dataset manifest (format must be 'rubato-dataset')")
     if m.get("version") != 1:
         raise DataError(f"{manifest}: manifest version {m.get('version')!r}; this trainer reads version 1")
-    if m.get("extractorVersion") != FEATURE_SCHEMA_VERSION:
-        raise DataError(f"{manifest}: extractorVersion {m.get('extractorVersion')!r}, this trainer needs {FEATURE_SCHEMA_VERSION!r}; rebuild the cache")
+    if m.get("extractorVersion") != RECORD_VERSION:
+        raise DataError(f"{manifest}: extractorVersion {m.get('extractorVersion')!r}, this trainer needs {RECORD_VERSION!r}; rebuild the cache")
     items = m.get("items")
     if not isinstance(items, list):
         raise DataError(f"{manifest}: items must be an array")
     train: list[Item] = []
     val: list[Item] = []
-    digest = hashlib.sha256(FEATURE_SCHEMA_VERSION.encode())
+    digest = hashlib.sha256(RECORD_VERSION.encode())
     for raw in sorted((r for r in items if isinstance(r, dict)), key=lambda r: str(r.get("id"))):
         split = raw.get("split")
         if split not in ("train", "val"):

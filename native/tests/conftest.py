@@ -15,6 +15,8 @@ NATIVE = Path(__file__).resolve().parents[1]
 if str(NATIVE) not in sys.path:
     sys.path.insert(0, str(NATIVE))
 
+from rubato_native import RECORD_VERSION  # noqa: E402
+
 
 def _save(item_dir: Path, cache: Path, name: str, arr: np.ndarray) -> dict:
     file = item_dir / f"{name}.npy"
@@ -70,7 +72,7 @@ def write_cache(cache: Path, splits: list[tuple[str, int]], seed: int = 0) -> Pa
             "arrays": arrays, "meta": {},
         })
     manifest = {
-        "format": "rubato-dataset", "version": 1, "extractorVersion": "record-v1",
+        "format": "rubato-dataset", "version": 1, "extractorVersion": RECORD_VERSION,
         "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z",
         "splitRatios": {"train": 0.8, "val": 0.1, "test": 0.1},
         "featureNames": {}, "items": sorted(items, key=lambda x: x["id"]), "failed": [],

@@ -15,8 +15,22 @@ export const TARGET_NAMES = [
   'pedal_offset',
 ] as const;
 
-/** Bump when any array's meaning changes: every cached item is then rebuilt. */
-export const RECORD_VERSION = 'record-v1';
+/** Version of the model's inputs (score features): exported models carry it, the server checks it. */
+export const FEATURE_SCHEMA_VERSION = 'record-v1';
+
+/**
+ * Version of the whole record (features and targets): the cache key of every item, checked by the
+ * trainer. Bump when any array's meaning changes: every cached item is then rebuilt.
+ * targets-v2: asynchrony and articulation outliers (alignment errors) are masked in the record.
+ */
+export const RECORD_VERSION = `${FEATURE_SCHEMA_VERSION}/targets-v2`;
+
+/**
+ * Training targets outside these bounds are alignment errors, not expression (a note "played" 9 s
+ * before its chord), and are left out of the record (NaN, like an unplayed note). The expression
+ * itself keeps them, so the round trip still reproduces every aligned note.
+ */
+export const TARGET_BOUNDS = { asyncSec: 0.25, articulation: [-4, 2] as const };
 
 export const RECORD_COLUMNS: Record<string, string[]> = {
   score_features: [...SCORE_FEATURE_NAMES],
@@ -31,7 +45,10 @@ export function recordArrays(a: ScoreAnalysis, e: Expression): Record<string, Np
   const aligned = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
     const g = a.groupOf[i]!;
-    const row = [e.velocity[i]!, e.tempo[g]!, e.asyncSec[i]!, e.articulation[i]!, e.pedalOnset[i]!, e.pedalOffset[i]!];
+    const asyncSec = Math.abs(e.asyncSec[i]!) <= TARGET_BOUNDS.asyncSec ? e.asyncSec[i]! : Number.NaN;
+    const artic = e.articulation[i]!;
+    const articulation = artic >= TARGET_BOUNDS.articulation[0] && artic <= TARGET_BOUNDS.articulation[1] ? artic : Number.NaN;
+    const row = [e.velocity[i]!, e.tempo[g]!, asyncSec, articulation, e.pedalOnset[i]!, e.pedalOffset[i]!];
     targets.set(row, i * T);
     aligned[i] = Number.isFinite(e.velocity[i]!) ? 1 : 0;
   }
