@@ -1,4 +1,5 @@
-"""Command line of the training worker: `python3 -m rubato_native train --spec FILE [--resume]`.
+"""Command line of the worker: `python3 -m rubato_native train --spec FILE [--resume]` and
+`python3 -m rubato_native export CHECKPOINT -o model.onnx [--goldens DIR] [--force]`.
 
 Exit codes: 0 finished or stopped cleanly, 2 bad run spec, 3 bad data, 1 anything else. JSON-line events go to
 stdout (for the server), human messages to stderr.
@@ -15,11 +16,18 @@ EXIT_OK, EXIT_INTERNAL, EXIT_SPEC, EXIT_DATA = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export"]:
+        # The exporter has its own options and needs torch at once; hand it the rest of the line.
+        from .export import main as export_main
+
+        return export_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python3 -m rubato_native", description="Rubato's PyTorch training worker.")
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train (or resume) the run a *.run.toml spec describes")
     t.add_argument("--spec", required=True, help="the run spec (TOML)")
     t.add_argument("--resume", action="store_true", help="continue from the run folder's latest checkpoint")
+    sub.add_parser("export", help="export a checkpoint (or a run's best) to ONNX; see `export --help`")
     args = parser.parse_args(argv)
 
     # Imported here so that `--help` and spec errors do not pay for importing torch.

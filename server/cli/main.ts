@@ -9,7 +9,7 @@ import { runEval, type EvalArgs } from './evalCommand';
 import { runDatasetBuild } from './datasetCommand';
 import { runRoundtrip } from './roundtripCommand';
 import { runAlign } from './alignCommand';
-import { runTrain } from './trainCommand';
+import { runExport, runTrain } from './trainCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -84,6 +84,18 @@ export function buildProgram(): Command {
     .option('--python <path>', 'interpreter that imports torch (default: RUBATO_PYTHON, then python3 / python on PATH)')
     .action(async (o: { spec: string; resume?: boolean; python?: string }) => {
       exitCode = await runTrain(o);
+    });
+
+  program
+    .command('export')
+    .description('export a checkpoint (or a run folder: its best checkpoint) to ONNX for the model humanizer')
+    .argument('<checkpoint>', 'checkpoint or run folder')
+    .requiredOption('-o, --output <model.onnx>', 'output file')
+    .option('--goldens <dir>', 'also write PyTorch golden inputs/outputs for parity tests')
+    .option('--force', 'replace an existing output file')
+    .option('--python <path>', 'interpreter that imports torch')
+    .action(async (checkpoint: string, o: { output: string; goldens?: string; force?: boolean; python?: string }) => {
+      exitCode = await runExport({ checkpoint, ...o });
     });
 
   const dataset = program.command('dataset').description('training data cache');

@@ -11,10 +11,10 @@ export const asapDir = path.resolve(repoRoot, '../shared/data/asap');
 export const SMALL_CORPUS = ['Bach/Prelude/bwv_848', 'Chopin/Etudes_op_10/3', 'Haydn/Keyboard_Sonatas/39-1'];
 
 /** A temp folder in the ASAP layout whose score folders are symbolic links into the shared corpus; null when absent. */
-export function smallCorpus(): string | null {
-  if (!SMALL_CORPUS.every((id) => existsSync(path.join(asapDir, id, 'midi_score.mid')))) return null;
+export function smallCorpus(ids: readonly string[] = SMALL_CORPUS): string | null {
+  if (!ids.every((id) => existsSync(path.join(asapDir, id, 'midi_score.mid')))) return null;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rubato-corpus-'));
-  for (const id of SMALL_CORPUS) {
+  for (const id of ids) {
     const target = path.join(dir, id);
     mkdirSync(path.dirname(target), { recursive: true });
     symlinkSync(path.join(asapDir, id), target);
