@@ -4,9 +4,9 @@ import { existsSync, statSync } from 'node:fs';
 import { createProgressBar } from '../dataset/progress';
 import { evaluateCorpus, type EvalReport } from '../corpus/evaluate';
 import type { SplitChoice } from '../corpus/load';
-import { parseStyle } from '../features/style';
 import { CliError, EXIT } from './errors';
-import { parseMethod, parseSeed } from './humanizeCommand';
+import { parseMethod, parseSeed, parseStrength, resolveModel, styleFor } from './humanizeCommand';
+import { ModelFileError } from '../inference/onnxMetadata';
 
 export interface EvalArgs {
   data: string;
@@ -17,36 +17,42 @@ export interface EvalArgs {
   windows: string;
   expressionWindow: string;
   json?: boolean;
+  model?: string;
+  strength?: string;
+  flattenVelocity?: boolean;
 }
 
-export function runEval(args: EvalArgs, log: (line: string) => void): number {
+export async function runEval(args: EvalArgs, log: (line: string) => void): Promise<number> {
   const method = parseMethod(args.method);
-  if (method === 'model') {
-    throw new CliError('eval: --method model needs a trained model, which this build does not bundle yet', EXIT.usage);
-  }
+  const modelPath = method === 'model' ? resolveModel(args.model) : undefined;
+  const strength = parseStrength(args.strength ?? '1');
   if (!existsSync(args.data) || !statSync(args.data).isDirectory()) {
     throw new CliError(`eval: --data ${args.data} is not a folder`, EXIT.input);
   }
   const split = parseSplit(args.split);
   const windows = parseWindows(args.windows);
   const expressionWindow = parseWindows(args.expressionWindow)[0]!;
-  let style;
-  try {
-    style = parseStyle(args.style ?? '');
-  } catch (err) {
-    throw new CliError((err as Error).message, EXIT.usage);
-  }
+  const style = await styleFor(args.style, modelPath);
   const bar = createProgressBar({ label: `eval ${method}`, stream: process.stderr });
-  const report = evaluateCorpus({
-    dataDir: args.data,
-    method,
-    style,
-    seed: parseSeed(args.seed),
-    split,
-    windows,
-    expressionWindow,
-    onProgress: (d, t) => bar.update(d, t),
-  });
+  let report;
+  try {
+    report = await evaluateCorpus({
+      dataDir: args.data,
+      method,
+      ...(modelPath ? { modelPath, strength } : {}),
+      flattenVelocity: !!args.flattenVelocity,
+      style,
+      seed: parseSeed(args.seed),
+      split,
+      windows,
+      expressionWindow,
+      onProgress: (d, t) => bar.update(d, t),
+    });
+  } catch (err) {
+    bar.finish();
+    if (err instanceof ModelFileError) throw new CliError(err.message, EXIT.input);
+    throw err;
+  }
   bar.finish();
   for (const e of report.errors) process.stderr.write(`rubato: eval: ${e.file}: ${e.reason}\n`);
   if (args.json) log(JSON.stringify(report, null, 2));
@@ -56,7 +62,7 @@ export function runEval(args: EvalArgs, log: (line: string) => void): number {
 
 function printTable(r: EvalReport, log: (line: string) => void): void {
   const f = (x: number | null | undefined): string => (x === null || x === undefined ? '   –  ' : x.toFixed(3).padStart(6));
-  log(`method ${r.method}, ${r.aggregate.performances} performances (${r.split}), ${r.errors.length} errors`);
+  log(`method ${r.method}${r.model ? ` (${r.model})` : ''}${r.flatten_velocity ? ', flattened input velocities' : ''}, ${r.aggregate.performances} performances (${r.split}), ${r.errors.length} errors`);
   log(`${'performance'.padEnd(56)} ${r.windows.map((w) => `vel@${w}`.padStart(6)).join(' ')} ${r.windows.map((w) => `rub@${w}`.padStart(6)).join(' ')}  score  checks`);
   for (const p of r.performances) {
     log(

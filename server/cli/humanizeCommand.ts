@@ -4,7 +4,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { readMidiFile } from '../midi/read';
 import { writeMidiFile } from '../midi/write';
-import { parseStyle } from '../features/style';
+import { DEFAULT_STYLE, parseStyle, type Style } from '../features/style';
+import { modelStyleDefaults } from '../inference/modelStyle';
 import { humanize, METHODS, type Humanized, type Method } from '../humanize';
 import { humanizeWithModel } from '../inference/modelHumanizer';
 import { ModelFileError } from '../inference/onnxMetadata';
@@ -35,14 +36,9 @@ export function defaultOutputPath(input: string): string {
 export async function runHumanize(args: HumanizeArgs, log: (line: string) => void): Promise<void> {
   const method = parseMethod(args.method);
   const seed = parseSeed(args.seed);
-  let style;
-  try {
-    style = parseStyle(args.style ?? '');
-  } catch (err) {
-    throw new CliError(String((err as Error).message), EXIT.usage);
-  }
   const strength = parseStrength(args.strength ?? '1');
   const modelPath = method === 'model' ? resolveModel(args.model) : undefined;
+  const style = await styleFor(args.style, modelPath);
   const output = args.output ?? defaultOutputPath(args.input);
   if (existsSync(output) && sameFile(output, args.input)) {
     throw new CliError(`humanize: refusing to write the output over the input ${args.input}`, EXIT.output);
@@ -79,9 +75,9 @@ export async function runHumanize(args: HumanizeArgs, log: (line: string) => voi
 }
 
 /** The model for `--method model`: `--model`, else the bundled one; a clear error when there is none. */
-function resolveModel(given: string | undefined): string {
+export function resolveModel(given: string | undefined): string {
   if (given) {
-    if (!existsSync(given)) throw new CliError(`humanize: model ${given} not found`, EXIT.input);
+    if (!existsSync(given)) throw new CliError(`model ${given} not found`, EXIT.input);
     return given;
   }
   let bundled: string | undefined;
@@ -92,9 +88,27 @@ function resolveModel(given: string | undefined): string {
   }
   if (bundled && existsSync(bundled)) return bundled;
   throw new CliError(
-    'humanize: --method model needs a model: this build bundles none yet; pass --model <file.onnx> (exported with `rubato export`) or use --method rules',
+    '--method model needs a model: this build bundles none yet; pass --model <file.onnx> (exported with `rubato export`) or use --method rules',
     EXIT.usage,
   );
+}
+
+/** `--style` on top of the model's own defaults (or the rules' defaults); bad keys are usage errors. */
+export async function styleFor(text: string | undefined, modelPath: string | undefined): Promise<Style> {
+  let base: Style = DEFAULT_STYLE;
+  if (modelPath) {
+    try {
+      base = await modelStyleDefaults(modelPath);
+    } catch (err) {
+      if (err instanceof ModelFileError) throw new CliError(err.message, EXIT.input);
+      throw err;
+    }
+  }
+  try {
+    return parseStyle(text ?? '', base);
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.usage);
+  }
 }
 
 export function parseStrength(text: string): number {

@@ -45,15 +45,18 @@ export function buildProgram(): Command {
     .command('eval')
     .description('humanize every score under --data and score it against every human performance')
     .requiredOption('--data <dir>', 'corpus folder in the ASAP layout')
-    .option('--method <method>', 'rules | jitter', 'rules')
+    .option('--method <method>', 'rules | jitter | model', 'rules')
+    .option('--model <file.onnx>', 'model for --method model (default: the bundled one)')
+    .option('--strength <0..1>', 'for --method model', '1')
+    .option('--flatten-velocity', 'humanize the scores with every velocity set to 64 (dead-flat input)')
     .option('--style <key=value,…>', 'style descriptors for the humanizer')
     .option('--seed <N>', 'random seed', '0')
     .option('--split <split>', 'all | train | val | test (by piece group, as the dataset cache)', 'all')
     .option('--windows <w,…>', 'smoothing windows for the correlations', '1,8,32')
     .option('--expression-window <w>', 'window of the expression score', '8')
     .option('--json', 'print one JSON object (see README)')
-    .action((o: EvalArgs) => {
-      exitCode = runEval(o, out);
+    .action(async (o: EvalArgs) => {
+      exitCode = await runEval(o, out);
     });
 
   program

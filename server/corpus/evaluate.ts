@@ -15,7 +15,9 @@ import {
 } from '../eval';
 import type { Expression } from '../features/expression';
 import type { Style } from '../features/style';
-import { humanize } from '../humanize';
+import { humanize, type Humanized } from '../humanize';
+import { humanizeWithModel } from '../inference/modelHumanizer';
+import type { MidiDoc } from '../midi/model';
 import {
   foldersOfSplit,
   loadPerformance,
@@ -30,7 +32,15 @@ import { measuredExpression, renderedAsPerformance, sanityInputs } from './predi
 
 export interface EvalOptions {
   dataDir: string;
-  method: 'rules' | 'jitter';
+  method: 'rules' | 'jitter' | 'model';
+  /** The ONNX model for method 'model', and how strongly it applies (0..1). */
+  modelPath?: string;
+  strength?: number;
+  /**
+   * Humanize the scores with every velocity set to one value: the input people bring is often dead
+   * flat, and a model must then still produce dynamics rather than copy notated ones.
+   */
+  flattenVelocity?: boolean;
   style: Style;
   seed: number;
   split: SplitChoice;
@@ -57,6 +67,8 @@ export interface PerformanceEval {
 
 export interface EvalReport {
   method: string;
+  model?: string;
+  flatten_velocity: boolean;
   data: string;
   split: SplitChoice;
   seed: number;
@@ -85,7 +97,23 @@ export interface PieceEval {
   expression_score: number | null;
 }
 
-export function evaluateCorpus(opts: EvalOptions): EvalReport {
+/** The velocity a flattened score gets: the middle of the range, what DAWs default to. */
+export const FLAT_VELOCITY = 64;
+
+export function flattenVelocities(doc: MidiDoc): MidiDoc {
+  return { ...doc, notes: doc.notes.map((n) => ({ ...n, velocity: FLAT_VELOCITY })) };
+}
+
+async function humanizeFor(opts: EvalOptions, score: MidiDoc): Promise<Humanized> {
+  const input = opts.flattenVelocity ? flattenVelocities(score) : score;
+  if (opts.method === 'model') {
+    if (!opts.modelPath) throw new Error('eval: method "model" needs a model file');
+    return humanizeWithModel(input, { modelPath: opts.modelPath, strength: opts.strength ?? 1, style: opts.style });
+  }
+  return humanize(input, { method: opts.method, style: opts.style, seed: opts.seed });
+}
+
+export async function evaluateCorpus(opts: EvalOptions): Promise<EvalReport> {
   const windows = [...(opts.windows ?? DEFAULT_WINDOWS)];
   const ew = opts.expressionWindow ?? DEFAULT_EXPRESSION_WINDOW;
   if (!windows.includes(ew)) windows.push(ew);
@@ -104,7 +132,7 @@ export function evaluateCorpus(opts: EvalOptions): EvalReport {
     let predicted: { expression: Expression; notes: PerformanceNotes; checks: { passed: boolean; failures: SanityFailure[] } };
     try {
       score = loadScore(folder);
-      const h = humanize(score.doc, { method: opts.method, style: opts.style, seed: opts.seed });
+      const h = await humanizeFor(opts, score.doc);
       const measured = measuredExpression(h.analysis, h.rendered);
       const s = sanityInputs(h.analysis, h.rendered, measured);
       const report = sanityCheck(s.score, s.output);
@@ -147,6 +175,8 @@ export function evaluateCorpus(opts: EvalOptions): EvalReport {
   const meanScore = mean(results.map((r) => r.expression_score));
   return {
     method: opts.method,
+    ...(opts.modelPath ? { model: opts.modelPath } : {}),
+    flatten_velocity: !!opts.flattenVelocity,
     data: opts.dataDir,
     split: opts.split,
     seed: opts.seed,

@@ -37,11 +37,11 @@ test('eval --json: one entry per human performance, aggregate with every documen
   assert.deepEqual(report.errors, []);
 });
 
-test('rules correlate with pianists, jitter does not', (t) => {
+test('rules correlate with pianists, jitter does not', async (t) => {
   if (!data) return t.skip(`ASAP corpus not found at ${asapDir}`);
-  const run = (method: 'rules' | 'jitter'): EvalReport => evaluateCorpus({ dataDir: data, method, style: DEFAULT_STYLE, seed: 1, split: 'all' });
-  const rules = run('rules');
-  const jitter = run('jitter');
+  const run = (method: 'rules' | 'jitter'): Promise<EvalReport> => evaluateCorpus({ dataDir: data, method, style: DEFAULT_STYLE, seed: 1, split: 'all' });
+  const rules = await run('rules');
+  const jitter = await run('jitter');
   // Measured when written: rules velocity r 0.30 / 0.16 / 0.11 and rubato r 0.25 / 0.54 / 0.47 at
   // w = 1 / 8 / 32, expression score 0.35; jitter within ±0.14 of 0 everywhere over seeds 0-2.
   assert.ok(rules.aggregate.velocity_r['1']! > 0.15, `rules velocity r ${rules.aggregate.velocity_r['1']}`);
@@ -55,7 +55,7 @@ test('rules correlate with pianists, jitter does not', (t) => {
   assert.ok(rules.aggregate.expression_score! > jitter.aggregate.expression_score! + 0.1);
 });
 
-test('an unreadable performance is listed in errors and the rest are still scored', (t) => {
+test('an unreadable performance is listed in errors and the rest are still scored', async (t) => {
   if (!data) return t.skip(`ASAP corpus not found at ${asapDir}`);
   // A folder of our own beside the linked ones: a linked score and a performance that is not MIDI.
   const extra = path.join(data, 'Chopin/Etudes_op_10/broken');
@@ -63,7 +63,7 @@ test('an unreadable performance is listed in errors and the rest are still score
   symlinkSync(path.join(asapDir, 'Chopin/Etudes_op_10/3/midi_score.mid'), path.join(extra, 'midi_score.mid'));
   writeFileSync(path.join(extra, 'Nobody01.mid'), 'MThd garbage');
   writeFileSync(path.join(extra, 'Nobody01_annotations.txt'), '0.0\t0.0\tdb\n');
-  const report = evaluateCorpus({ dataDir: data, method: 'rules', style: DEFAULT_STYLE, seed: 0, split: 'all' });
+  const report = await evaluateCorpus({ dataDir: data, method: 'rules', style: DEFAULT_STYLE, seed: 0, split: 'all' });
   assert.equal(report.performances.length, 12);
   const e = report.errors.find((x) => x.file === 'Chopin/Etudes_op_10/broken/Nobody01.mid');
   assert.ok(e, JSON.stringify(report.errors));
