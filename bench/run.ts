@@ -1,5 +1,6 @@
 // `npm run bench`: speed figures on the shared corpus, each measured side by side in one run so
-// the ratios hold on a noisy shared machine. Usage: npm run bench [-- --data DIR] [-- --limit N]
+// the ratios hold on a noisy shared machine: parsing, alignment and features, the dataset cache,
+// training throughput, and humanizing with the bundled model against PyTorch eager (bench/model.ts). Usage: npm run bench [-- --data DIR] [-- --limit N]
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { buildDataset } from '../server/dataset/build';
 import { analyzeScore } from '../server/features/scoreFeatures';
 import { extractExpression, performedNotes } from '../server/features/targets';
 import { parseMidi } from '../server/midi/read';
+import { benchModel, benchTraining } from './model';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -111,10 +113,13 @@ async function main(): Promise<void> {
     const warm = await run();
     console.log(`dataset build`);
     console.log(`  cold ${cold.seconds.toFixed(2)} s (${cold.built} built), warm ${warm.seconds.toFixed(2)} s (${warm.reused} reused)`);
-    console.log(`  ratio warm / cold: ${(warm.seconds / cold.seconds).toFixed(3)}`);
+    console.log(`  ratio warm / cold: ${(warm.seconds / cold.seconds).toFixed(3)}\n`);
+    benchTraining(out);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+  console.log('');
+  await benchModel(folders);
 }
 
 main().catch((err: unknown) => {
