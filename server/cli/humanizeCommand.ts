@@ -15,7 +15,8 @@ import { CliError, EXIT } from './errors';
 export interface HumanizeArgs {
   input: string;
   output?: string;
-  method: string;
+  /** Default: 'model' when a bundled model is installed, else 'rules'. */
+  method?: string;
   style?: string;
   seed: string;
   force?: boolean;
@@ -34,7 +35,7 @@ export function defaultOutputPath(input: string): string {
 }
 
 export async function runHumanize(args: HumanizeArgs, log: (line: string) => void): Promise<void> {
-  const method = parseMethod(args.method);
+  const method = parseMethod(args.method ?? (bundledModel() ? 'model' : 'rules'));
   const seed = parseSeed(args.seed);
   const strength = parseStrength(args.strength ?? '1');
   const modelPath = method === 'model' ? resolveModel(args.model) : undefined;
@@ -80,13 +81,8 @@ export function resolveModel(given: string | undefined): string {
     if (!existsSync(given)) throw new CliError(`model ${given} not found`, EXIT.input);
     return given;
   }
-  let bundled: string | undefined;
-  try {
-    bundled = path.join(findNativeRoot(), BUNDLED_MODEL);
-  } catch {
-    bundled = undefined;
-  }
-  if (bundled && existsSync(bundled)) return bundled;
+  const bundled = bundledModel();
+  if (bundled) return bundled;
   throw new CliError(
     '--method model needs a model: this build bundles none yet; pass --model <file.onnx> (exported with `rubato export`) or use --method rules',
     EXIT.usage,
@@ -108,6 +104,16 @@ export async function styleFor(text: string | undefined, modelPath: string | und
     return parseStyle(text ?? '', base);
   } catch (err) {
     throw new CliError((err as Error).message, EXIT.usage);
+  }
+}
+
+/** The bundled model's path when this installation has one. */
+export function bundledModel(): string | undefined {
+  try {
+    const p = path.join(findNativeRoot(), BUNDLED_MODEL);
+    return existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
   }
 }
 
