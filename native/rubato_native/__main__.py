@@ -1,5 +1,6 @@
 """Command line of the worker: `python3 -m rubato_native train --spec FILE [--resume]` and
-`python3 -m rubato_native export CHECKPOINT -o model.onnx [--goldens DIR] [--force]`.
+`python3 -m rubato_native export CHECKPOINT -o model.onnx [--goldens DIR] [--force]` and
+`python3 -m rubato_native tune --spec FILE [--batches 4,8,16,32] [--steps N] [--cap-fraction 0.9] [--write]`.
 
 Exit codes: 0 finished or stopped cleanly, 2 bad run spec, 3 bad data, 1 anything else. JSON-line events go to
 stdout (for the server), human messages to stderr.
@@ -22,12 +23,18 @@ def main(argv: list[str] | None = None) -> int:
         from .export import main as export_main
 
         return export_main(argv[1:])
+    if argv[:1] == ["tune"]:
+        # The batch tuner likewise has its own options (see `tune --help`).
+        from .tune import main as tune_main
+
+        return tune_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python3 -m rubato_native", description="Rubato's PyTorch training worker.")
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train (or resume) the run a *.run.toml spec describes")
     t.add_argument("--spec", required=True, help="the run spec (TOML)")
     t.add_argument("--resume", action="store_true", help="continue from the run folder's latest checkpoint")
     sub.add_parser("export", help="export a checkpoint (or a run's best) to ONNX; see `export --help`")
+    sub.add_parser("tune", help="time micro-batch x grad checkpointing settings and pick the fastest under a memory cap; see `tune --help`")
     args = parser.parse_args(argv)
 
     # Imported here so that `--help` and spec errors do not pay for importing torch.

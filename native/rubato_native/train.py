@@ -79,6 +79,25 @@ def accumulate(model: torch.nn.Module, net: PerformanceNet, batches: list[Batch]
     return total
 
 
+def optimizer_step(model: torch.nn.Module, net: PerformanceNet, optimizer: torch.optim.Optimizer, batches: list[Batch], denom: float, prec: Precision, device: torch.device, scaler: Any) -> float:
+    """One optimizer step over `batches` (see `accumulate`), gradients clipped and cleared; returns this rank's NLL sum.
+
+    Shared by the training loop and the batch tuner, so the tuner times exactly the step that training runs.
+    """
+    loss_sum = accumulate(model, net, batches, denom, prec, device, scaler)
+    if scaler is not None:
+        scaler.unscale_(optimizer)
+    # Early NLL steps, with log-variances far off, can produce huge gradients; a norm clip at 1 tames them.
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    if scaler is not None:
+        scaler.step(optimizer)
+        scaler.update()
+    else:
+        optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss_sum
+
+
 def pick_device(spec: RunSpec, d: ddp.Dist) -> torch.device:
     want = spec.device.device
     if want == "cuda" and not torch.cuda.is_available():
@@ -94,6 +113,17 @@ def peak_memory_bytes(device: torch.device) -> int:
         return int(torch.cuda.max_memory_allocated(device))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(rss if sys.platform == "darwin" else rss * 1024)  # macOS reports bytes, Linux KiB
+
+
+def build_model(spec: RunSpec, stats: dict[str, tuple[list[float], list[float]]], device: torch.device) -> tuple[ModelConfig, PerformanceNet]:
+    """The spec's model with the train split's normalisation stats, on `device` (seed torch first for set weights)."""
+    m = spec.model
+    cfg = ModelConfig(d_model=m.d_model, n_layers=m.n_layers, n_heads=m.n_heads, ff_mult=m.ff_mult, dropout=m.dropout)
+    net = PerformanceNet(cfg)
+    net.set_stats(stats)
+    net.grad_checkpointing = spec.batch.grad_checkpointing
+    net.to(device)
+    return cfg, net
 
 
 def make_optimizer(net: PerformanceNet, spec: RunSpec) -> torch.optim.Optimizer:
@@ -153,12 +183,7 @@ def _loop(spec: RunSpec, resume: bool, d: ddp.Dist, stop: StopFlag, device: torc
 
     # ---- model, optimizer, schedule, precision
     torch.manual_seed(spec.run.seed)  # the same initial weights on every rank (DDP also broadcasts rank 0's)
-    m = spec.model
-    cfg = ModelConfig(d_model=m.d_model, n_layers=m.n_layers, n_heads=m.n_heads, ff_mult=m.ff_mult, dropout=m.dropout)
-    net = PerformanceNet(cfg)
-    net.set_stats(stats)
-    net.grad_checkpointing = spec.batch.grad_checkpointing
-    net.to(device)
+    cfg, net = build_model(spec, stats, device)
     optimizer = make_optimizer(net, spec)
     sc = spec.schedule
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, sc.warmup_steps, sc.max_steps, sc.cosine))
@@ -225,18 +250,8 @@ def _loop(spec: RunSpec, resume: bool, d: ddp.Dist, stop: StopFlag, device: torc
         local_notes = float(sum(int(b.mask.sum()) for b in batches))
         global_count, = ddp.sum_all(d, [local_count], device)
         lr = optimizer.param_groups[0]["lr"]
-        loss_sum = accumulate(model, net, batches, global_count / d.world, prec, device, scaler)
-        if scaler is not None:
-            scaler.unscale_(optimizer)
-        # Early NLL steps, with log-variances far off, can produce huge gradients; a norm clip at 1 tames them.
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        if scaler is not None:
-            scaler.step(optimizer)
-            scaler.update()
-        else:
-            optimizer.step()
+        loss_sum = optimizer_step(model, net, optimizer, batches, global_count / d.world, prec, device, scaler)
         scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
         step += 1
         total_loss, total_notes = ddp.sum_all(d, [loss_sum, local_notes], device)
         train_loss = total_loss / global_count
