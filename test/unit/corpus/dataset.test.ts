@@ -9,7 +9,7 @@ import path from 'node:path';
 import { decodeNpy } from '../../../server/dataset/npy';
 import { readManifest } from '../../../server/dataset/manifest';
 import { SCORE_FEATURE_NAMES } from '../../../server/features/scoreFeatures';
-import { TARGET_NAMES } from '../../../server/corpus/records';
+import { TARGET_BOUNDS, TARGET_NAMES } from '../../../server/corpus/records';
 import { rubato } from '../cli/helpers';
 import { asapDir, smallCorpus } from './helpers';
 
@@ -45,6 +45,16 @@ test('dataset build writes per-performance arrays, then reuses them all', (t) =>
     const v = (targets.data as Float32Array)[i * T]!;
     if ((aligned.data as Uint8Array)[i]) assert.ok(Number.isInteger(v) && v >= 1 && v <= 127);
     else assert.ok(Number.isNaN(v));
+  }
+  // Asynchrony and articulation outliers (alignment errors) are masked out of the record.
+  for (const it of m.items) {
+    const tg = decodeNpy(readFileSync(path.join(out, it.arrays.targets!.file))).data as Float32Array;
+    for (let i = 0; i < tg.length / T; i++) {
+      const a = tg[i * T + TARGET_NAMES.indexOf('async_sec')]!;
+      const r = tg[i * T + TARGET_NAMES.indexOf('articulation')]!;
+      assert.ok(Number.isNaN(a) || Math.abs(a) <= TARGET_BOUNDS.asyncSec, `${it.id} note ${i}: async ${a}`);
+      assert.ok(Number.isNaN(r) || (r >= TARGET_BOUNDS.articulation[0] && r <= TARGET_BOUNDS.articulation[1]), `${it.id} note ${i}: articulation ${r}`);
+    }
   }
   const again = rubato(['dataset', 'build', '--data', data, '--out', out]);
   assert.equal(again.code, 0, again.stderr);
