@@ -10,6 +10,7 @@ import { runDatasetBuild } from './datasetCommand';
 import { runRoundtrip } from './roundtripCommand';
 import { runAlign } from './alignCommand';
 import { runExport, runTrain } from './trainCommand';
+import { runTune } from './tuneCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -87,6 +88,18 @@ export function buildProgram(): Command {
     .option('--python <path>', 'interpreter that imports torch (default: RUBATO_PYTHON, then python3 / python on PATH)')
     .action(async (o: { spec: string; resume?: boolean; python?: string }) => {
       exitCode = await runTrain(o);
+    });
+
+  program
+    .command('tune')
+    .description('time micro-batch x grad checkpointing settings and pick the fastest under a memory cap (keeps the effective batch)')
+    .requiredOption('--spec <file>', 'run spec')
+    .option('--batches <list>', 'micro-batch sizes to try, comma-separated (default 4,8,16,32)')
+    .option('--steps <N>', 'timed optimizer steps per setting (default 5)')
+    .option('--write', "write the chosen setting into the spec's [batch] table")
+    .option('--python <path>', 'interpreter that imports torch')
+    .action(async (o: { spec: string; batches?: string; steps?: string; write?: boolean; python?: string }) => {
+      exitCode = await runTune(o);
     });
 
   program
