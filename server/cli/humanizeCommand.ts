@@ -23,6 +23,7 @@ export interface HumanizeArgs {
   json?: boolean;
   model?: string;
   strength?: string;
+  pedalThreshold?: string;
 }
 
 /** Where a bundled default model lives in an installation (next to dist/ and native/). */
@@ -51,7 +52,7 @@ export async function runHumanize(args: HumanizeArgs, log: (line: string) => voi
   if (score.notes.length === 0) throw new CliError(`${args.input}: the file has no notes to humanize`, EXIT.input);
   let result: Humanized & { provider?: string };
   try {
-    result = modelPath ? await humanizeWithModel(score, { modelPath, strength, style }) : humanize(score, { method: method as 'rules' | 'jitter', style, seed });
+    result = modelPath ? await humanizeWithModel(score, { modelPath, strength, style, pedalThreshold: parseFraction(args.pedalThreshold ?? '0.5', '--pedal-threshold') }) : humanize(score, { method: method as 'rules' | 'jitter', style, seed });
   } catch (err) {
     if (err instanceof ModelFileError) throw new CliError(err.message, EXIT.input);
     throw err;
@@ -118,8 +119,12 @@ export function bundledModel(): string | undefined {
 }
 
 export function parseStrength(text: string): number {
+  return parseFraction(text, '--strength');
+}
+
+export function parseFraction(text: string, option: string): number {
   const s = Number(text);
-  if (!Number.isFinite(s) || s < 0 || s > 1) throw new CliError(`--strength must be a number from 0 to 1, got "${text}"`, EXIT.usage);
+  if (!Number.isFinite(s) || s < 0 || s > 1) throw new CliError(`${option} must be a number from 0 to 1, got "${text}"`, EXIT.usage);
   return s;
 }
 

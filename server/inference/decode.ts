@@ -23,11 +23,23 @@ export interface Decoded {
  * mean and logvar: [notes × 6] (TARGET_NAMES order). strength 1 = the model's expression; 0 = the deadpan
  * score at the style's tempo (score velocities, no asynchrony, notated durations, no pedal).
  */
-export function decodeExpression(a: ScoreAnalysis, style: Style, mean: Float64Array, logvar: Float64Array, strength: number): Decoded {
+/** Sustain pedal is down where the predicted pedal value reaches this (CC64 0 or 127 at the onset). */
+export const DEFAULT_PEDAL_THRESHOLD = 0.5;
+
+export function decodeExpression(
+  a: ScoreAnalysis,
+  style: Style,
+  mean: Float64Array,
+  logvar: Float64Array,
+  strength: number,
+  pedalThreshold: number = DEFAULT_PEDAL_THRESHOLD,
+): Decoded {
   const N = a.doc.notes.length;
   const G = a.groups.length;
   if (mean.length !== N * K || logvar.length !== N * K) throw new RangeError(`decode: expected ${N * K} outputs, got ${mean.length} and ${logvar.length}`);
   if (!(strength >= 0 && strength <= 1)) throw new RangeError(`strength must be within 0..1, got ${strength}`);
+  if (!(pedalThreshold >= 0 && pedalThreshold <= 1)) throw new RangeError(`pedal threshold must be within 0..1, got ${pedalThreshold}`);
+  const pedal = (v: number): number => (clamp(v, 0, 1) >= pedalThreshold ? 1 : 0);
   const s = strength;
   const mix = (model: number, deadpan: number): number => s * model + (1 - s) * deadpan;
   const e = emptyExpression(G, N);
@@ -38,8 +50,8 @@ export function decodeExpression(a: ScoreAnalysis, style: Style, mean: Float64Ar
     e.velocity[i] = mix(clamp(out(VEL), 1, 127), feature(a, i, 'score_velocity'));
     e.asyncSec[i] = mix(clamp(out(ASYNC), -MAX_ABS_ASYNC_SEC, MAX_ABS_ASYNC_SEC), 0);
     e.articulation[i] = mix(clamp(out(ARTIC), ...ARTICULATION_RANGE), 0);
-    e.pedalOnset[i] = mix(clamp(out(PED_ON), 0, 1), 0);
-    e.pedalOffset[i] = mix(clamp(out(PED_OFF), 0, 1), 0);
+    e.pedalOnset[i] = mix(pedal(out(PED_ON)), 0);
+    e.pedalOffset[i] = mix(pedal(out(PED_OFF)), 0);
   }
   // Local tempo belongs to the group: the mean of its notes' predictions.
   a.groups.forEach((g, gi) => {

@@ -15,6 +15,8 @@ export interface ModelHumanizeOptions {
   modelPath: string;
   /** 0 = deadpan score at the style's tempo, 1 = the model's full expression. */
   strength: number;
+  /** Predicted pedal values at or above this put the pedal down (default 0.5). */
+  pedalThreshold?: number;
   /** Execution providers to try, in order (default: CUDA, DirectML on Windows, CPU). */
   providers?: readonly Provider[];
 }
@@ -47,7 +49,7 @@ export async function modelExpression(analysis: ScoreAnalysis, style: Style, opt
   }
   const bad = [...mean, ...logvar].findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new ModelFileError(model.file, `the model produced a non-finite output (note ${Math.floor((bad % (N * K)) / K)})`);
-  const { expression, confidence } = decodeExpression(analysis, style, mean, logvar, opts.strength);
+  const { expression, confidence } = decodeExpression(analysis, style, mean, logvar, opts.strength, opts.pedalThreshold);
   return { expression, confidence, provider: model.provider };
 }
 
