@@ -1,21 +1,28 @@
 // The background server process: a language server over node-ipc (from the client) or stdio.
-// It hosts the domain (humanizing now; run-spec language and supervision come later) so the editor never blocks.
+// It hosts the domain (humanizing, the run-spec language; supervision comes later) so the editor never blocks.
 
 import { existsSync } from 'node:fs';
-import { createConnection, ProposedFeatures, ResponseError, ErrorCodes, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, ResponseError, ErrorCodes, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readMidiFile } from './midi/read';
 import { writeMidiFile } from './midi/write';
 import { MidiReadError } from './midi/errors';
 import { parseStyle } from './features/style';
 import { humanize } from './humanize';
+import { registerRunSpecFeatures, RUN_SPEC_CAPABILITIES } from './runspec/lsp';
 import { checkHumanizeParams, HumanizeRequest, PROTOCOL_VERSION, type HumanizeParams, type HumanizeResult } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const runSpecs = registerRunSpecFeatures(connection, documents);
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.None },
-  serverInfo: { name: 'rubato-server', version: String(PROTOCOL_VERSION) },
-}));
+connection.onInitialize((params) => {
+  runSpecs.initialize(params);
+  return {
+    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...RUN_SPEC_CAPABILITIES },
+    serverInfo: { name: 'rubato-server', version: String(PROTOCOL_VERSION) },
+  };
+});
 
 connection.onRequest(HumanizeRequest.method, (raw: unknown): HumanizeResult | ResponseError<void> => {
   const problem = checkHumanizeParams(raw);
@@ -39,4 +46,5 @@ connection.onRequest(HumanizeRequest.method, (raw: unknown): HumanizeResult | Re
   }
 });
 
+documents.listen(connection);
 connection.listen();
