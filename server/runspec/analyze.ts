@@ -139,19 +139,21 @@ export function keyRange(a: SpecAnalysis, sname: string, kname: string): Range {
 function crossChecks(a: SpecAnalysis): void {
   const num = (id: string): number | undefined => (a.invalid.has(id) ? undefined : (a.values.get(id) as number));
   const str = (id: string): string | undefined => (a.invalid.has(id) ? undefined : (a.values.get(id) as string));
-  const report = (severity: Severity, sname: string, kname: string, message: string): void => {
-    a.problems.push({ range: keyRange(a, sname, kname), severity, key: `[${sname}].${kname}`, message: `[${sname}].${kname}: ${message}` });
+  /** Reported on the key's value, else on `orAt`'s value (the other key of the rule, when that one is written). */
+  const report = (severity: Severity, sname: string, kname: string, message: string, orAt?: string): void => {
+    const range = a.entries.get(`${sname}.${kname}`)?.valueRange ?? (orAt ? a.entries.get(`${sname}.${orAt}`)?.valueRange : undefined) ?? sectionRange(a.parsed, sname);
+    a.problems.push({ range, severity, key: `[${sname}].${kname}`, message: `[${sname}].${kname}: ${message}` });
   };
   const d = num('model.d_model');
   const h = num('model.n_heads');
-  if (d !== undefined && h !== undefined && d % h !== 0) report('error', 'model', 'n_heads', `must divide d_model (${d}), got ${h}`);
+  if (d !== undefined && h !== undefined && d % h !== 0) report('error', 'model', 'n_heads', `must divide d_model (${d}), got ${h}`, 'd_model');
   if (d !== undefined && d % 2 !== 0) report('error', 'model', 'd_model', `must be even (sinusoidal positions), got ${d}`);
   const window = num('data.window');
   const overlap = num('data.overlap');
-  if (window !== undefined && overlap !== undefined && overlap >= window) report('error', 'data', 'overlap', `must be smaller than [data].window (${window}), got ${overlap}`);
+  if (window !== undefined && overlap !== undefined && overlap >= window) report('error', 'data', 'overlap', `must be smaller than [data].window (${window}), got ${overlap}`, 'window');
   const warmup = num('schedule.warmup_steps');
   const maxSteps = num('schedule.max_steps');
-  if (warmup !== undefined && maxSteps !== undefined && warmup > maxSteps) report('error', 'schedule', 'warmup_steps', `must be <= max_steps (${maxSteps})`);
+  if (warmup !== undefined && maxSteps !== undefined && warmup > maxSteps) report('error', 'schedule', 'warmup_steps', `must be <= max_steps (${maxSteps})`, 'max_steps');
   const every = num('eval.every_steps');
   if (every !== undefined && maxSteps !== undefined && every > maxSteps) report('warning', 'eval', 'every_steps', `is more than max_steps (${maxSteps}): the run is evaluated only at its last step`);
   const device = str('device.device');
