@@ -26,7 +26,7 @@ export function buildProgram(): Command {
     .description('turn a (deadpan) score MIDI into an expressive performance MIDI')
     .argument('<in.mid>', 'score MIDI file')
     .option('-o, --output <out.mid>', 'output file (default: <name>.humanized.mid beside the input)')
-    .option('--method <method>', 'rules | jitter | model', 'rules')
+    .option('--method <method>', 'model | rules | jitter (default: model when a bundled model is installed, else rules)')
     .option('--style <key=value,…>', 'style descriptors: rubato, dynamics, articulation, pedal, tempo')
     .option('--seed <N>', 'random seed (rules chord spread, jitter)', '0')
     .option('--model <file.onnx>', 'model for --method model (default: the bundled one)')
