@@ -1,7 +1,7 @@
 // Bundles the four entry points (extension client, server, CLI, webviews) into dist/.
 // A failed build exits non-zero so CI and `npm install` stop loudly.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -38,6 +38,8 @@ try {
     await Promise.all(contexts.map((c) => c.watch()));
   } else {
     await Promise.all(all.map((o) => esbuild.build(o)));
+    // `npx rubato` executes the bin directly: it must be executable on a fresh clone.
+    chmodSync('dist/cli.js', 0o755);
   }
 } catch (err) {
   console.error('esbuild: build failed:', err instanceof Error ? err.message : err);
