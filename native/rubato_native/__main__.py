@@ -11,9 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 
-EXIT_OK, EXIT_INTERNAL, EXIT_SPEC, EXIT_DATA = 0, 1, 2, 3
+EXIT_OK, EXIT_SPEC = 0, 2  # 3 (data) and 1 (internal) come from events.report_failure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Imported here so that `--help` and spec errors do not pay for importing torch.
     from .config import SpecError, load_spec
-    from .events import emit, say
+    from .events import emit, report_failure, say
 
     try:
         spec = load_spec(args.spec)
@@ -48,23 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         emit("failed", kind="spec", error=str(e), file=e.file, key=e.key)
         return EXIT_SPEC
 
-    from .data import DataError
     from .train import train
 
     try:
         state = train(spec, resume=args.resume)
-    except SpecError as e:
-        say(str(e))
-        emit("failed", kind="spec", error=str(e), file=e.file, key=e.key)
-        return EXIT_SPEC
-    except DataError as e:
-        say(str(e))
-        emit("failed", kind="data", error=str(e))
-        return EXIT_DATA
     except Exception as e:  # the server needs an exit code and a message, never a hang
-        traceback.print_exc(file=sys.stderr)
-        emit("failed", kind="internal", error=f"{type(e).__name__}: {e}")
-        return EXIT_INTERNAL
+        return report_failure(e)
     if os.environ.get("RANK", "0") == "0":  # under torchrun only rank 0 speaks for the run
         emit(state)
     return EXIT_OK

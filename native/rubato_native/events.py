@@ -6,6 +6,7 @@ Schema of all three: server/protocol/trainerMetrics.schema.json. Human-readable 
 from __future__ import annotations
 
 import json
+import traceback
 import math
 import os
 import sys
@@ -95,3 +96,22 @@ class RunWriter:
 
     def close(self) -> None:
         self._metrics.close()
+
+
+def report_failure(e: BaseException) -> int:
+    """Says why a command failed (stderr, and a `failed` event for the server) and returns its exit code:
+    2 for a bad run spec, 3 for bad data, 1 for anything else (with the traceback)."""
+    from .config import SpecError
+    from .data import DataError
+
+    if isinstance(e, SpecError):
+        say(str(e))
+        emit("failed", kind="spec", error=str(e), file=e.file, key=e.key)
+        return 2
+    if isinstance(e, DataError):
+        say(str(e))
+        emit("failed", kind="data", error=str(e))
+        return 3
+    traceback.print_exc(file=sys.stderr)
+    emit("failed", kind="internal", error=f"{type(e).__name__}: {e}")
+    return 1

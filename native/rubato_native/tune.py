@@ -27,7 +27,6 @@ import re
 import shutil
 import sys
 import time
-import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -38,12 +37,12 @@ import torch
 from . import ddp
 from .config import RunSpec, SpecError, load_spec, parse_spec
 from .data import DataError, WindowStream, collate, compute_stats, load_dataset, make_windows
-from .events import emit
+from .events import emit, report_failure
 from .fsio import fsync_dir
 from .precision import Precision, choose_precision, make_scaler
 from .train import build_model, make_optimizer, optimizer_step, pick_device
 
-EXIT_OK, EXIT_INTERNAL, EXIT_SPEC, EXIT_DATA, EXIT_NONE_FITS = 0, 1, 2, 3, 5
+EXIT_OK, EXIT_NONE_FITS = 0, 5  # 1, 2 and 3 come from events.report_failure
 OK, OVER_CAP, OOM, SKIPPED = "ok", "over cap", "OOM", "skipped"
 
 
@@ -390,18 +389,8 @@ def main(argv: list[str]) -> int:
             effective_batch=spec.batch.micro_batch * spec.batch.grad_accum, settings=[asdict(r) for r in rows],
             choice=asdict(best) if best is not None else None, written=written,
         )
-    except SpecError as e:
-        say(str(e))
-        emit("failed", kind="spec", error=str(e), file=e.file, key=e.key)
-        return EXIT_SPEC
-    except DataError as e:
-        say(str(e))
-        emit("failed", kind="data", error=str(e))
-        return EXIT_DATA
     except Exception as e:  # the server needs an exit code and a message, never a hang
-        traceback.print_exc(file=sys.stderr)
-        emit("failed", kind="internal", error=f"{type(e).__name__}: {e}")
-        return EXIT_INTERNAL
+        return report_failure(e)
     if best is None:
         say(f"no setting fits under the cap of {cap} bytes ({args.cap_fraction:g} of free memory); try smaller --batches, "
             "grad checkpointing, a smaller [data].window or model" + ("; the spec was not changed" if args.write else ""))
