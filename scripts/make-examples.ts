@@ -88,21 +88,20 @@ function prelude(): Score {
 
 /** Minuet in G major (Petzold, BWV Anh. 114), first 16 bars: melody with a plain bass, flat velocities. */
 function minuet(): Score {
-  const melody: [string, number][][] = [
+  // The piece repeats its opening six bars; only the two closing bars of each half differ.
+  const opening: [string, number][][] = [
     [['D5', 1], ['G4', 0.5], ['A4', 0.5], ['B4', 0.5], ['C5', 0.5]],
     [['D5', 1], ['G4', 1], ['G4', 1]],
     [['E5', 1], ['C5', 0.5], ['D5', 0.5], ['E5', 0.5], ['F#5', 0.5]],
     [['G5', 1], ['G4', 1], ['G4', 1]],
     [['C5', 1], ['D5', 0.5], ['C5', 0.5], ['B4', 0.5], ['A4', 0.5]],
     [['B4', 1], ['C5', 0.5], ['B4', 0.5], ['A4', 0.5], ['G4', 0.5]],
+  ];
+  const melody: [string, number][][] = [
+    ...opening,
     [['F#4', 1], ['G4', 0.5], ['A4', 0.5], ['B4', 0.5], ['G4', 0.5]],
     [['A4', 3]],
-    [['D5', 1], ['G4', 0.5], ['A4', 0.5], ['B4', 0.5], ['C5', 0.5]],
-    [['D5', 1], ['G4', 1], ['G4', 1]],
-    [['E5', 1], ['C5', 0.5], ['D5', 0.5], ['E5', 0.5], ['F#5', 0.5]],
-    [['G5', 1], ['G4', 1], ['G4', 1]],
-    [['C5', 1], ['D5', 0.5], ['C5', 0.5], ['B4', 0.5], ['A4', 0.5]],
-    [['B4', 1], ['C5', 0.5], ['B4', 0.5], ['A4', 0.5], ['G4', 0.5]],
+    ...opening,
     [['A4', 1], ['B4', 0.5], ['A4', 0.5], ['G4', 0.5], ['F#4', 0.5]],
     [['G4', 3]],
   ];

@@ -16,20 +16,12 @@ export interface PerformanceCoverage {
   error?: string;
 }
 
-export interface CoverageTotals {
+/** The per-performance stats summed over the aligned performances (`matchedPct` over their score notes). */
+export interface CoverageTotals extends AlignmentStats {
   performances: number;
   aligned: number;
   failed: number;
   bySource: { match: number; beats: number };
-  scoreNotes: number;
-  perfNotes: number;
-  matched: number;
-  deletions: number;
-  insertions: number;
-  unlinkedScore: number;
-  unlinkedPerf: number;
-  /** 100 * matched / scoreNotes over the aligned performances. */
-  matchedPct: number;
 }
 
 export interface CoverageReport {
