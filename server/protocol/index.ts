@@ -43,3 +43,6 @@ export function checkHumanizeParams(x: unknown): string | null {
   if (p.overwrite !== undefined && typeof p.overwrite !== 'boolean') return 'overwrite must be a boolean';
   return null;
 }
+
+export * from './runs';
+export * from './status';

@@ -1,0 +1,15 @@
+// Server health for the status bar: one typed notification, never a regex over log text.
+
+export type Health = 'ok' | 'warning' | 'error';
+
+/** server → client, whenever health or pending work changes. */
+export const StatusNotification = { method: 'rubato/status' } as const;
+export interface StatusParams {
+  health: Health;
+  /** Short human-readable reason for a warning or an error ('' when ok). */
+  message: string;
+  /** True while the server is doing work the user asked for (a run active or queued, a scan, an eval). */
+  busy: boolean;
+  /** Whether the workspace is trusted: untrusted = language features only, no runs or commands. */
+  trusted: boolean;
+}
