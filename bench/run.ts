@@ -1,125 +1,30 @@
-// `npm run bench`: speed figures on the shared corpus, each measured side by side in one run so
-// the ratios hold on a noisy shared machine: parsing, alignment and features, the dataset cache,
-// training throughput, and humanizing with the bundled model against PyTorch eager (bench/model.ts). Usage: npm run bench [-- --data DIR] [-- --limit N]
+// `npm run bench`: speed and memory figures, each printed as a ratio measured side by side in one
+// run so it holds on a noisy shared machine. One section per area; each lives in its own file.
+// Usage: npm run bench [-- --only corpus,datasets] [-- --data DIR] [-- --limit N]
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { Midi } from '@tonejs/midi';
-import { alignPerformance } from '../server/align/align';
-import { corpusExtractor, datasetItems } from '../server/corpus/datasetItems';
-import { openCorpus } from '../server/corpus/load';
-import { RECORD_COLUMNS, RECORD_VERSION } from '../server/corpus/records';
-import { buildDataset } from '../server/dataset/build';
-import { analyzeScore } from '../server/features/scoreFeatures';
-import { extractExpression, performedNotes } from '../server/features/targets';
-import { parseMidi } from '../server/midi/read';
-import { benchModel, benchTraining } from './model';
+import { arg } from './args';
+import { benchCorpus } from './corpus';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-const dataDir = path.resolve(arg('data', path.resolve(__dirname, '../../shared/data/asap')));
-const limit = Number(arg('limit', 'Infinity'));
-
-function time<T>(f: () => T): [T, number] {
-  const t = process.hrtime.bigint();
-  const r = f();
-  return [r, Number(process.hrtime.bigint() - t) / 1e9];
-}
+/** Sections in the order they run. Add a line here for a new area (its file exports one async function). */
+const SECTIONS: Record<string, () => Promise<void>> = {
+  corpus: benchCorpus,
+};
 
 async function main(): Promise<void> {
-  const listing = openCorpus(dataDir);
-  const folders = listing.folders.slice(0, limit);
-  if (folders.length === 0) {
-    console.error(`bench: no ASAP-layout corpus at ${dataDir} (pass --data DIR)`);
-    process.exit(5);
+  const only = arg('only', '').split(',').filter(Boolean);
+  const unknown = only.filter((n) => !(n in SECTIONS));
+  if (unknown.length) {
+    console.error(`bench: unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    process.exit(2);
   }
-  const perfCount = folders.reduce((s, f) => s + f.performances.length, 0);
-  console.log(`bench: ${folders.length} scores, ${perfCount} performances from ${dataDir}`);
-  console.log(`       node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}\n`);
-
-  // 1. Parse throughput, bytes already in memory, every file, twice (the second pass is timed).
-  const files = folders.flatMap((f) => [f.scorePath, ...f.performances.map((p) => p.midiPath)]);
-  const bytes = files.map((f) => readFileSync(f));
-  let notes = 0;
-  let ours = 0;
-  for (let rep = 0; rep < 2; rep++) {
-    bytes.forEach((b, i) => {
-      const [doc, t] = time(() => parseMidi(b, files[i]!));
-      if (rep === 1) {
-        notes += doc.notes.length;
-        ours += t;
-      }
-    });
+  console.log(`bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}\n`);
+  for (const [name, run] of Object.entries(SECTIONS)) {
+    if (only.length && !only.includes(name)) continue;
+    console.log(`==== ${name}`);
+    await run();
+    console.log('');
   }
-  console.log(`parse            ${files.length} files, ${notes} notes`);
-  console.log(`  rubato reader  ${(notes / ours).toFixed(0).padStart(10)} notes/s  (${ours.toFixed(2)} s)`);
-  // Side by side with bare @tonejs/midi, interleaved per file, on the score files only: its
-  // sorted-insert note lists make long performances quadratic (minutes for the whole corpus).
-  let scoreNotes = 0;
-  let oursScores = 0;
-  let bare = 0;
-  folders.forEach((f) => {
-    const b = readFileSync(f.scorePath);
-    const [doc, t1] = time(() => parseMidi(b, f.scorePath));
-    const [, t2] = time(() => new Midi(b));
-    scoreNotes += doc.notes.length;
-    oursScores += t1;
-    bare += t2;
-  });
-  console.log(`  on the ${folders.length} score files (${scoreNotes} notes): rubato ${(scoreNotes / oursScores).toFixed(0)} notes/s, @tonejs/midi ${(scoreNotes / bare).toFixed(0)} notes/s`);
-  console.log(`  ratio rubato / @tonejs/midi parse time: ${(oursScores / bare).toFixed(2)}\n`);
-
-  // 2. Alignment + features vs raw parse of the same files.
-  let parseT = 0;
-  let alignT = 0;
-  let featT = 0;
-  for (const f of folders) {
-    const [score, ts] = time(() => parseMidi(readFileSync(f.scorePath), f.scorePath));
-    parseT += ts;
-    const [analysis, ta] = time(() => analyzeScore(score));
-    featT += ta;
-    for (const p of f.performances) {
-      const [doc, tp] = time(() => parseMidi(readFileSync(p.midiPath), p.midiPath));
-      parseT += tp;
-      let al;
-      try {
-        [al] = [time(() => alignPerformance(f, p, score, doc))].map(([a, t]) => ((alignT += t), a));
-      } catch {
-        continue;
-      }
-      const [, tf] = time(() => extractExpression(analysis, performedNotes(doc), al!.pairs, doc.sustain));
-      featT += tf;
-    }
-  }
-  console.log(`alignment + features`);
-  console.log(`  parse ${parseT.toFixed(2)} s, alignment ${alignT.toFixed(2)} s, features ${featT.toFixed(2)} s`);
-  console.log(`  ratio (alignment + features) / parse: ${((alignT + featT) / parseT).toFixed(2)}\n`);
-
-  // 3. Dataset build, cold then warm (nothing changed), into a scratch folder.
-  const out = mkdtempSync(path.join(os.tmpdir(), 'rubato-bench-'));
-  try {
-    const sub = { ...listing, folders };
-    const run = async (): Promise<{ built: number; reused: number; seconds: number }> => {
-      const { items, entries } = datasetItems(sub);
-      const t = process.hrtime.bigint();
-      const r = await buildDataset({ outDir: out, items, extract: corpusExtractor(dataDir, entries), extractorVersion: RECORD_VERSION, featureNames: RECORD_COLUMNS });
-      return { built: r.built, reused: r.reused, seconds: Number(process.hrtime.bigint() - t) / 1e9 };
-    };
-    const cold = await run();
-    const warm = await run();
-    console.log(`dataset build`);
-    console.log(`  cold ${cold.seconds.toFixed(2)} s (${cold.built} built), warm ${warm.seconds.toFixed(2)} s (${warm.reused} reused)`);
-    console.log(`  ratio warm / cold: ${(warm.seconds / cold.seconds).toFixed(3)}\n`);
-    benchTraining(out);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-  console.log('');
-  await benchModel(folders);
 }
 
 main().catch((err: unknown) => {
