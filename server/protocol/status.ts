@@ -13,3 +13,17 @@ export interface StatusParams {
   /** Whether the workspace is trusted: untrusted = language features only, no runs or commands. */
   trusted: boolean;
 }
+
+/**
+ * client → server, when the user grants workspace trust during the session (VS Code never revokes trust
+ * without a reload, so this only ever says `true`; the initial value comes in initializationOptions.trusted).
+ */
+export const TrustChangedNotification = { method: 'rubato/trustChanged' } as const;
+export interface TrustChangedParams {
+  trusted: boolean;
+}
+export function checkTrustChangedParams(x: unknown): string | null {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'params must be an object';
+  if (typeof (x as Record<string, unknown>).trusted !== 'boolean') return 'trusted must be a boolean';
+  return null;
+}
