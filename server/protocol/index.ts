@@ -46,3 +46,4 @@ export function checkHumanizeParams(x: unknown): string | null {
 
 export * from './runs';
 export * from './status';
+export * from './preview';
