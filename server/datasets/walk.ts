@@ -74,6 +74,8 @@ export interface WalkOptions {
   /** Walk folders that links outside the roots point to (default true). */
   followLinkedRoots?: boolean;
   onProgress?: (entries: number, dir: string) => void;
+  /** Folders with a name for which this is true are recorded but not read (git skips `.git`). */
+  pruneDir?: (name: string) => boolean;
   /** Folders read at once (default 4) and lstat calls in flight (default 32). */
   dirConcurrency?: number;
   statConcurrency?: number;
@@ -189,7 +191,7 @@ export async function walk(rootPaths: readonly string[], opts: WalkOptions = {})
               return;
             }
             visitedDirs.add(key);
-            subdirs.push(res.dirs.length);
+            if (!opts.pruneDir?.(nameText)) subdirs.push(res.dirs.length);
             res.dirs.push({ path: p, display, name: nameText, parent: di, depth: d.depth + 1, root: d.root, dev: st.dev, ino: st.ino, sizeBytes: Number(st.size), allocatedBytes: Number(st.blocks) * 512, mtimeNs: st.mtimeNs });
           } else if (st.isSymbolicLink()) {
             res.links.push({ display, name: nameText, parent: di, sizeBytes: Number(st.size), allocatedBytes: Number(st.blocks) * 512, info: await describeLink(fs, p, display, d.display) });
