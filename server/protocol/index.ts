@@ -47,3 +47,4 @@ export function checkHumanizeParams(x: unknown): string | null {
 export * from './runs';
 export * from './status';
 export * from './preview';
+export * from './evalView';
