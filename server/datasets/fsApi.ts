@@ -22,6 +22,8 @@ export interface FsApi {
   mkdir(p: string, opts?: MakeDirectoryOptions): Promise<string | undefined>;
   rm(p: string, opts?: RmOptions): Promise<void>;
   unlink(p: string): Promise<void>;
+  /** Removes an empty folder only. */
+  rmdir(p: string): Promise<void>;
   cp(from: string, to: string): Promise<void>;
   writeFile(p: string, data: string): Promise<void>;
 }
@@ -39,6 +41,7 @@ export const nodeFs: FsApi = {
   mkdir: (p, o) => fsp.mkdir(p, o),
   rm: (p, o) => fsp.rm(p, o),
   unlink: (p) => fsp.unlink(p),
+  rmdir: (p) => fsp.rmdir(p),
   // Copies keep modes and times; symlinks inside are copied as links (verbatimSymlinks), never followed.
   cp: (a, b) => fsp.cp(a, b, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true, force: false }),
   writeFile: (p, d) => fsp.writeFile(p, d),
