@@ -1,0 +1,132 @@
+"""Exports a normalizer checkpoint to ONNX (inputs features [B, T, F] float32 and mask [B, T] bool, output
+logits [B, T, C]) with the metadata the server checks, and optionally PyTorch goldens for the Node parity test.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import MODEL_KIND
+from .model import NormalizerConfig, NormalizerNet
+
+OPSET = 17
+
+
+class ExportError(Exception):
+    """A checkpoint that cannot be exported; the message names the file."""
+
+
+def load_checkpoint(d: str | os.PathLike) -> tuple[NormalizerNet, dict]:
+    d = Path(d)
+    if (d / "checkpoints" / "best").is_dir():
+        d = d / "checkpoints" / "best"  # a run folder: its best checkpoint
+    cfg_path, weights = d / "config.json", d / "model.pt"
+    for p in (cfg_path, weights):
+        if not p.is_file():
+            raise ExportError(f"{p}: missing (a normalizer checkpoint holds config.json and model.pt)")
+    try:
+        config = json.loads(cfg_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExportError(f"{cfg_path}: not readable JSON: {e}") from e
+    if not isinstance(config, dict) or config.get("kind") != MODEL_KIND or not isinstance(config.get("model"), dict):
+        raise ExportError(f"{cfg_path}: not a normalizer checkpoint (kind {config.get('kind') if isinstance(config, dict) else None!r})")
+    known = set(inspect.signature(NormalizerConfig).parameters)
+    if set(config["model"]) - known:
+        raise ExportError(f"{cfg_path}: unknown model fields {sorted(set(config['model']) - known)}")
+    model = NormalizerNet(NormalizerConfig(**config["model"]))
+    kwargs = {"map_location": "cpu"}
+    if "weights_only" in inspect.signature(torch.load).parameters:
+        kwargs["weights_only"] = True
+    try:
+        model.load_state_dict(torch.load(weights, **kwargs))
+    except Exception as e:  # damaged or mismatched state dicts raise many types
+        raise ExportError(f"{weights}: cannot load: {type(e).__name__}: {e}") from e
+    model.eval()
+    return model, config
+
+
+def metadata(config: dict) -> dict[str, str]:
+    return {
+        "producer": "rubato",
+        "model_kind": MODEL_KIND,
+        "feature_names": json.dumps(config["feature_names"]),
+        "class_names": json.dumps(config["class_names"]),
+        "data_hash": str(config.get("data_hash", "")),
+        "val_metrics": json.dumps(config.get("val", {})),
+        "model_config": json.dumps(config["model"]),
+        "step": str(config.get("step", "")),
+    }
+
+
+def example_inputs(model: NormalizerNet, lengths: list[int], seed: int):
+    rng = np.random.default_rng(seed)
+    B, T, F = len(lengths), max(lengths), model.cfg.n_features
+    x = np.zeros((B, T, F), np.float32)
+    m = np.zeros((B, T), bool)
+    mean, std = model.feat_mean.numpy(), model.feat_std.numpy()
+    for b, n in enumerate(lengths):
+        x[b, :n] = mean + std * rng.normal(0, 1, (n, F)).astype(np.float32)
+        m[b, :n] = True
+    return torch.from_numpy(x), torch.from_numpy(m)
+
+
+def export_onnx(model: NormalizerNet, config: dict, out: str | os.PathLike) -> Path:
+    import onnx
+
+    out = Path(out)
+    kwargs = dict(
+        input_names=["features", "mask"], output_names=["logits"],
+        dynamic_axes={"features": {0: "batch", 1: "bars"}, "mask": {0: "batch", 1: "bars"}, "logits": {0: "batch", 1: "bars"}},
+        opset_version=OPSET, do_constant_folding=True,
+    )
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        kwargs["dynamo"] = False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+            torch.onnx.export(model, example_inputs(model, [40, 23], 0), tmp, **kwargs)
+        proto = onnx.load(tmp)
+        del proto.metadata_props[:]
+        for k, v in metadata(config).items():
+            e = proto.metadata_props.add()
+            e.key, e.value = k, v
+        proto.producer_name = "rubato"
+        onnx.checker.check_model(proto)
+        onnx.save(proto, tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return out
+
+
+def write_goldens(model: NormalizerNet, out_dir: str | os.PathLike) -> Path:
+    """PyTorch logits for a padded batch and one long sequence: <case>.{features,mask,logits}.npy + golden.json."""
+    d = Path(out_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    index = {"producer": "rubato", "model_kind": MODEL_KIND, "cases": {}}
+    for seed, (name, lengths) in enumerate({"batch2": [57, 31], "long": [900]}.items(), start=1):
+        x, m = example_inputs(model, lengths, seed)
+        with torch.no_grad():
+            logits = model(x, m)
+        files = {}
+        for key, t in {"features": x, "mask": m, "logits": logits}.items():
+            np.save(d / f"{name}.{key}.npy", t.numpy())
+            files[key] = f"{name}.{key}.npy"
+        index["cases"][name] = {"lengths": lengths, "files": files}
+    (d / "golden.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    return d
