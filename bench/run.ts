@@ -5,10 +5,12 @@
 import os from 'node:os';
 import { arg } from './args';
 import { benchCorpus } from './corpus';
+import { benchDiagnostics } from './diagnostics';
 
 /** Sections in the order they run. Add a line here for a new area (its file exports one async function). */
 const SECTIONS: Record<string, () => Promise<void>> = {
   corpus: benchCorpus,
+  diagnostics: benchDiagnostics,
 };
 
 async function main(): Promise<void> {
