@@ -48,3 +48,4 @@ export * from './runs';
 export * from './status';
 export * from './preview';
 export * from './evalView';
+export * from './datasets';
