@@ -23,7 +23,7 @@ const PYTHON = /^python(\d+(\.\d+)*)?[mdu]?$/;
 /** Entry points that are Python scripts themselves (argv[0] when run directly from a frozen/venv launcher). */
 const LAUNCHERS = new Set(['torchrun', 'accelerate', 'deepspeed', 'lightning', 'fabric']);
 /** Script or module names that mean training: train.py, train_gpt2.py, pretrain.py, finetune_lora.py, my_train.py. */
-const TRAINING_NAME = /^(train|pretrain|finetune|fine_tune)[\w.-]*$|[_-](train|training|trainer)$/i;
+const TRAINING_NAME = /^(train|pretrain|finetun|fine_tun)[\w.-]*$|[_-](train|training|trainer)$/i;
 
 /** Why `argv` looks like a training job ("torchrun", "script train.py", …), or null when it does not. */
 export function trainingReason(argv: readonly string[]): string | null {
@@ -39,12 +39,13 @@ export function trainingReason(argv: readonly string[]): string | null {
     if (base === 'accelerate' && next === 'launch') return 'accelerate launch';
     if ((base === 'lightning' || base === 'fabric') && next === 'run') return `${base} run`;
     if (arg === '-m') {
+      if (next === 'pytest' || next === 'unittest') return null; // a test run that names train files is not training
       if (next === 'torch.distributed.run' || next === 'torch.distributed.launch') return `-m ${next}`;
       if (next === 'rubato_native' && argv[i + 2] === 'train') return 'rubato_native train';
       const last = next.split('.').pop() ?? '';
       if (TRAINING_NAME.test(last)) return `-m ${next}`;
     }
-    if (base.endsWith('.py') && TRAINING_NAME.test(base.slice(0, -3))) return `script ${base}`;
+    if (base.endsWith('.py') && !base.startsWith('test_') && TRAINING_NAME.test(base.slice(0, -3))) return `script ${base}`;
   }
   return null;
 }
@@ -76,7 +77,7 @@ export interface StrayInputs {
   isSupervised: (pid: number) => boolean;
 }
 
-/** The classification itself, over injected lookups (tests give it made-up tables). Sorted by GPU memory, then RSS. */
+/** The classification itself, over injected lookups (tests give it made-up tables). GPU holders first, then training jobs by size. */
 export function classifyStrays(x: StrayInputs): StrayProcess[] {
   const gpuByPid = new Map<number, { bytes: number | null; indices: number[]; name: string }>();
   for (const p of x.gpuProcesses) {
@@ -115,7 +116,9 @@ export function classifyStrays(x: StrayInputs): StrayProcess[] {
     if (inTable.has(pid) || x.own.has(pid)) continue;
     out.push({ pid, startTicks: null, user: null, cmdline: gpu.name, rssBytes: null, gpuMemoryBytes: gpu.bytes, gpuIndices: gpu.indices, reasons: [gpuReason(gpu), 'not in this process table (another container or pid namespace)'] });
   }
-  return out.sort((a, b) => (b.gpuMemoryBytes ?? -1) - (a.gpuMemoryBytes ?? -1) || (b.rssBytes ?? -1) - (a.rssBytes ?? -1) || a.pid - b.pid);
+  // GPU holders first (most memory first), then training jobs by resident size.
+  const holds = (s: StrayProcess): number => (s.gpuMemoryBytes !== null || s.gpuIndices.length ? 1 : 0);
+  return out.sort((a, b) => holds(b) - holds(a) || (b.gpuMemoryBytes ?? -1) - (a.gpuMemoryBytes ?? -1) || (b.rssBytes ?? -1) - (a.rssBytes ?? -1) || a.pid - b.pid);
 }
 
 function gpuReason(g: { bytes: number | null; indices: number[] }): string {
