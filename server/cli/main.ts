@@ -7,6 +7,7 @@ import { runHumanize, type HumanizeArgs } from './humanizeCommand';
 import { runInspect } from './inspectCommand';
 import { runEval, type EvalArgs } from './evalCommand';
 import { runDatasetBuild } from './datasetCommand';
+import { registerDatasetsCommands } from './datasetsCommand';
 import { runRoundtrip } from './roundtripCommand';
 import { runAlign } from './alignCommand';
 import { runExport, runTrain } from './trainCommand';
@@ -124,6 +125,8 @@ export function buildProgram(): Command {
     .action(async (o: { data: string; out: string }) => {
       exitCode = await runDatasetBuild(o, out);
     });
+
+  registerDatasetsCommands(program, out, (code) => (exitCode = code));
 
   return program;
 }
