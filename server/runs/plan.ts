@@ -1,0 +1,38 @@
+// What the supervisor launches: one plain description for the trainer and for external commands, made
+// from a spec by trainerPlan.ts (or the external-run reader) and persisted in the run record.
+
+import type { RunKind } from '../protocol/runs';
+
+/**
+ * Where an external run's metrics come from (mirrors server/metrics/source.ts `MetricsSourceSpec`;
+ * JSON-serializable, since it is persisted in the record). Paths are absolute.
+ */
+export type MetricsSource =
+  | { kind: 'stdout'; patterns: unknown }
+  | { kind: 'jsonl'; path: string; stepKey?: string; timeKey?: string }
+  | { kind: 'tfevents'; dir: string };
+
+export interface LaunchPlan {
+  kind: RunKind;
+  /** Shown in lists: the spec's file name without `.run.toml`. */
+  name: string;
+  /** Absolute path of the spec (its text is copied into the run folder at each launch). */
+  specPath: string;
+  runDir: string;
+  /** argv, no shell. */
+  command: string[];
+  cwd: string;
+  /** Variables added to the supervisor's environment. */
+  env: Record<string, string>;
+  resumeArgs: string[];
+  device: string;
+  usesGpu: boolean;
+  totalSteps: number | null;
+  /** null: the command writes `<runDir>/metrics.jsonl` itself (the trainer). */
+  metricsSource: MetricsSource | null;
+}
+
+export const specName = (specPath: string): string => {
+  const base = specPath.split(/[\\/]/).pop() ?? specPath;
+  return base.replace(/\.run\.toml$/, '').replace(/\.toml$/, '') || base;
+};
