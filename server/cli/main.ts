@@ -12,6 +12,7 @@ import { runRoundtrip } from './roundtripCommand';
 import { runAlign } from './alignCommand';
 import { runExport, runTrain } from './trainCommand';
 import { runTune } from './tuneCommand';
+import { registerGpuCommands } from './gpuCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -127,6 +128,8 @@ export function buildProgram(): Command {
     });
 
   registerDatasetsCommands(program, out, (code) => (exitCode = code));
+
+  registerGpuCommands(program, out, (code) => (exitCode = code));
 
   return program;
 }

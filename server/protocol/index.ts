@@ -46,6 +46,7 @@ export function checkHumanizeParams(x: unknown): string | null {
 
 export * from './runs';
 export * from './status';
+export * from './gpu';
 export * from './preview';
 export * from './evalView';
 export * from './datasets';
