@@ -7,6 +7,7 @@ import type { SplitChoice } from '../corpus/load';
 import { CliError, EXIT } from './errors';
 import { parseMethod, parseSeed, parseStrength, resolveModel, styleFor } from './humanizeCommand';
 import { ModelFileError } from '../inference/onnxMetadata';
+import { runNormalizerEval } from './normalizeEvalCommand';
 
 export interface EvalArgs {
   data: string;
@@ -20,9 +21,12 @@ export interface EvalArgs {
   model?: string;
   strength?: string;
   flattenVelocity?: boolean;
+  normalizer?: boolean;
+  versions?: string;
 }
 
 export async function runEval(args: EvalArgs, log: (line: string) => void): Promise<number> {
+  if (args.normalizer) return runNormalizerEval(args, log);
   const method = parseMethod(args.method);
   const modelPath = method === 'model' ? resolveModel(args.model) : undefined;
   const strength = parseStrength(args.strength ?? '1');

@@ -13,6 +13,7 @@ import { runAlign } from './alignCommand';
 import { runExport, runTrain } from './trainCommand';
 import { runTune } from './tuneCommand';
 import { registerGpuCommands } from './gpuCommand';
+import { runNormalize, type NormalizeArgs } from './normalizeCommand';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -39,6 +40,18 @@ export function buildProgram(): Command {
     .action((input: string, o: Omit<HumanizeArgs, 'input'>) => runHumanize({ input, ...o }, out));
 
   program
+    .command('normalize')
+    .description('remove quantization noise: per bar keep or one anchored timing edit, then snap to the grid (pitches and notes never change)')
+    .argument('<in.mid>', 'rough MIDI file')
+    .option('-o, --output <out.mid>', 'output file (default: <name>.normalized.mid beside the input)')
+    .option('--method <method>', 'model (the edit model, then snap) | snap (snap-to-grid only)', 'model')
+    .option('--model <file.onnx>', 'normalizer model (default: the bundled one)')
+    .option('--no-snap', 'apply the edits only, without snapping onsets to the grid')
+    .option('--force', 'replace an existing output file (never the input)')
+    .option('--json', 'print a JSON summary with every edit')
+    .action(async (input: string, o: Omit<NormalizeArgs, 'input'>) => runNormalize({ input, ...o }, out));
+
+  program
     .command('inspect')
     .description('show what a MIDI file holds: notes, tempo map, signatures, pedal, warnings')
     .argument('<file.mid>')
@@ -50,7 +63,7 @@ export function buildProgram(): Command {
     .description('humanize every score under --data and score it against every human performance')
     .requiredOption('--data <dir>', 'corpus folder in the ASAP layout')
     .option('--method <method>', 'rules | jitter | model', 'rules')
-    .option('--model <file.onnx>', 'model for --method model (default: the bundled one)')
+    .option('--model <file.onnx>', 'model for --method model, or the normalizer with --normalizer (default: the bundled one)')
     .option('--strength <0..1>', 'for --method model', '1')
     .option('--flatten-velocity', 'humanize the scores with every velocity set to 64 (dead-flat input)')
     .option('--style <key=value,…>', 'style descriptors for the humanizer')
@@ -58,6 +71,8 @@ export function buildProgram(): Command {
     .option('--split <split>', 'all | train | val | test (by piece group, as the dataset cache)', 'all')
     .option('--windows <w,…>', 'smoothing windows for the correlations', '1,8,32')
     .option('--expression-window <w>', 'window of the expression score', '8')
+    .option('--normalizer', 'evaluate the MIDI normalizer instead: noisy versions of the scores vs no-op and snap-to-grid')
+    .option('--versions <N>', 'for --normalizer: noisy versions per score', '2')
     .option('--json', 'print one JSON object (see README)')
     .action(async (o: EvalArgs) => {
       exitCode = await runEval(o, out);

@@ -19,7 +19,7 @@ export class TooManyBarsError extends Error {
 export interface BarGrid {
   /** Start tick of each bar (fractional where ppq × 4 × num / den is not an integer), ascending. */
   startTick: number[];
-  /** Length of each bar in ticks. */
+  /** Length of each bar in ticks (shorter than the signature's bar where a signature change cuts it). */
   lengthTicks: number[];
 }
 
@@ -43,7 +43,8 @@ export function barGrid(ppq: number, timeSignatures: readonly TimeSignatureEvent
       if (start >= end - 1e-9 || start > lastTick) break;
       if (startTick.length >= MAX_BARS) throw new TooManyBarsError(startTick.length);
       startTick.push(start);
-      lengthTicks.push(barTicks);
+      // A signature change cuts the bar before it short (a partial bar, as in Meter).
+      lengthTicks.push(next ? Math.min(barTicks, next.tick - start) : barTicks);
     }
     if (!next || next.tick > lastTick) break;
   }

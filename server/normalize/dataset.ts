@@ -96,6 +96,8 @@ export function buildNormalizerData(opts: BuildNormalizerDataOptions): Record<st
   for (const split of ['train', 'val'] as const) {
     const a = buildSplit(opts.dataDir, split, opts.versions[split], log, hash);
     const bars = a.labels.length;
+    // The arrays themselves enter the hash too: a change of the feature or noise code changes it.
+    for (const arr of [a.features, a.labels, a.offsets]) hash.update(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
     writeFileSync(path.join(tmp, `${split}.features.npy`), encodeNpy({ dtype: 'f4', shape: [bars, N_NORMALIZER_FEATURES], data: a.features }));
     writeFileSync(path.join(tmp, `${split}.labels.npy`), encodeNpy({ dtype: 'i4', shape: [bars], data: a.labels }));
     writeFileSync(path.join(tmp, `${split}.offsets.npy`), encodeNpy({ dtype: 'i4', shape: [a.offsets.length], data: a.offsets }));

@@ -50,3 +50,4 @@ export * from './gpu';
 export * from './preview';
 export * from './evalView';
 export * from './datasets';
+export * from './normalize';
