@@ -144,11 +144,11 @@ export async function gitRepoReport(repo: string, opts: GitOptions = {}): Promis
 function gitWarnings(r: GitRepoReport): string[] {
   const w: string[] = [];
   const MB = 1024 * 1024;
-  if (r.unreachable.diskBytes >= 10 * MB || (r.unreachable.objects >= 100 && r.unreachable.diskBytes > r.objects.totalBytes / 4)) {
+  if (r.unreachable.diskBytes >= 10 * MB || (r.unreachable.objects >= 100 && r.unreachable.objects * 2 >= r.objects.looseObjects + r.objects.packedObjects)) {
     w.push(`${r.unreachable.objects} unreachable objects (${formatBytes(r.unreachable.diskBytes)}) that no commit uses: "git gc --prune=now" removes them`);
   }
   if (r.reflogOrIndexOnly.diskBytes >= 10 * MB) {
-    w.push(`${formatBytes(r.reflogOrIndexOnly.diskBytes)} kept only by reflogs or the index (gc keeps these until the reflog entries expire)`);
+    w.push(`${formatBytes(r.reflogOrIndexOnly.diskBytes)} kept only by reflogs or the index (gc keeps these until their reflog entries expire: gc.reflogExpireUnreachable, 30 days by default)`);
   }
   const big = r.largestBlobs[0];
   if (big && big.sizeBytes >= 50 * MB) w.push(`history holds a ${formatBytes(big.sizeBytes)} file (${big.path}): consider git-lfs or removing it from history`);

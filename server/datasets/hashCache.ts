@@ -4,7 +4,7 @@
 // One JSON file (`{version, entries: {path: [size, mtimeNs, ino, partial, full]}}`), written atomically. A missing,
 // unreadable or foreign cache is not an error: it only costs a re-hash.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../dataset/atomic';
@@ -99,6 +99,7 @@ export class HashCache {
       out[p] = [e.size, e.mtimeNs, e.ino, e.partial, e.full];
     }
     if (!this.dirty && !dropped) return;
+    mkdirSync(path.dirname(this.file), { recursive: true });
     writeFileAtomic(this.file, JSON.stringify({ version: VERSION, entries: out }));
   }
 }

@@ -152,7 +152,10 @@ export interface GitRepoReport {
   objects: GitObjectStats;
   /** Objects reachable from no ref, reflog entry or the index: what `git gc --prune=now` deletes. */
   unreachable: { objects: number; diskBytes: number };
-  /** Objects reachable only from reflogs or the index: `git gc --prune=now` keeps them (reflogs expire later). */
+  /**
+   * Objects reachable only from reflogs or the index: `git gc --prune=now` keeps them, except those whose reflog
+   * entries are older than gc.reflogExpireUnreachable (30 days by default), which gc expires first.
+   */
   reflogOrIndexOnly: { objects: number; diskBytes: number };
   largestBlobs: GitBlob[];
   refs: number;
