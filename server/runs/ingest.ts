@@ -52,6 +52,8 @@ export class Ingestor {
   private readonly metricsPath: string;
   private readonly lineParser: ((line: string) => MetricRow | null) | undefined;
   private readonly decoders = new Map<string, { push(chunk: Uint8Array): MetricRow[] }>();
+  /** Event files whose decoding failed (CRC mismatch, absurd length): not read again. */
+  private readonly broken = new Set<string>();
 
   constructor(
     private readonly source: MetricsSource,
@@ -59,6 +61,8 @@ export class Ingestor {
     private readonly logPath: string,
     private readonly offsetsPath: string,
     private readonly parsers: SourceParsers,
+    /** Told about a source that cannot be read on (a damaged event file); ingestion of the rest goes on. */
+    private readonly onProblem: (message: string) => void = () => undefined,
   ) {
     this.metricsPath = path.join(runDir, RUN_FILES.metrics);
     this.lineParser = source.kind === 'tfevents' ? undefined : parsers.lineParser(source);
@@ -113,7 +117,10 @@ export class Ingestor {
   private pollTfevents(dir: string): MetricRow[] | undefined {
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.includes('tfevents')).sort();
+      // Writers put event files in sub-folders per run or tag (TensorBoard reads the tree too).
+      names = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((n) => path.basename(n).includes('tfevents') && !this.broken.has(n))
+        .sort();
     } catch {
       return undefined;
     }
@@ -128,7 +135,7 @@ export class Ingestor {
       } catch {
         continue;
       }
-      if (size <= from) continue;
+      if (size <= from || !statSync(file).isFile()) continue;
       const buf = Buffer.alloc(Math.min(size - from, 16 << 20));
       const fd = openSync(file, 'r');
       let got: number;
@@ -142,7 +149,13 @@ export class Ingestor {
       if (!whole) continue;
       let dec = this.decoders.get(name);
       if (!dec) this.decoders.set(name, (dec = this.parsers.tfeventsDecoder()));
-      rows.push(...dec.push(buf.subarray(0, whole)));
+      try {
+        rows.push(...dec.push(buf.subarray(0, whole)));
+      } catch (e) {
+        this.broken.add(name);
+        this.onProblem(`${file}: ${(e as Error).message}; the rest of this file is not read`);
+        continue;
+      }
       this.offsets.files[name] = from + whole;
       moved = true;
     }

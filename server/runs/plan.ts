@@ -1,16 +1,11 @@
 // What the supervisor launches: one plain description for the trainer and for external commands, made
 // from a spec by trainerPlan.ts (or the external-run reader) and persisted in the run record.
 
+import type { MetricsSourceSpec } from '../metrics/source';
 import type { RunKind } from '../protocol/runs';
 
-/**
- * Where an external run's metrics come from (mirrors server/metrics/source.ts `MetricsSourceSpec`;
- * JSON-serializable, since it is persisted in the record). Paths are absolute.
- */
-export type MetricsSource =
-  | { kind: 'stdout'; patterns: unknown }
-  | { kind: 'jsonl'; path: string; stepKey?: string; timeKey?: string }
-  | { kind: 'tfevents'; dir: string };
+/** Where an external run's metrics come from (absolute paths; JSON-serializable, persisted in the record). */
+export type MetricsSource = MetricsSourceSpec;
 
 export interface LaunchPlan {
   kind: RunKind;

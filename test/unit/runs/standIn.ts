@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { MetricsSourceSpec } from '../../../server/metrics/source';
 import type { LaunchPlan } from '../../../server/runs/plan';
 
 const SCRIPT = String.raw`
@@ -17,13 +18,19 @@ const total = Number(totalText);
 const resume = rest.includes('--resume');
 const stepMs = Number(process.env.STAND_IN_STEP_MS || 60);
 fs.mkdirSync(runDir, { recursive: true });
+// External modes write no metrics.jsonl / status.json: the supervisor's ingestor reads their output.
+const external = ['nanogpt', 'jsonl', 'tfevents'].includes(mode);
 const metrics = path.join(runDir, 'metrics.jsonl');
+const frames = process.env.STAND_IN_FRAMES ? JSON.parse(fs.readFileSync(process.env.STAND_IN_FRAMES, 'utf8')) : [];
+const tbFile = path.join(runDir, 'tb', 'sub', 'events.out.tfevents.1700000000.standin');
+if (mode === 'tfevents') fs.mkdirSync(path.dirname(tbFile), { recursive: true });
 let step = 0;
 if (resume && fs.existsSync(metrics)) {
   const lines = fs.readFileSync(metrics, 'utf8').split('\n').filter(Boolean);
   if (lines.length) step = JSON.parse(lines[lines.length - 1]).step;
 }
 const status = (state) => {
+  if (external) return;
   const tmp = path.join(runDir, '.status.tmp');
   fs.writeFileSync(tmp, JSON.stringify({ state, pid: process.pid, step, total_steps: total, best_checkpoint: null, best_expression_score: null, error: null }));
   fs.renameSync(tmp, path.join(runDir, 'status.json'));
@@ -41,9 +48,20 @@ process.on('SIGINT', () => {
 const timer = setInterval(() => {
   step += 1;
   const t0 = Date.now();
-  fs.appendFileSync(metrics, JSON.stringify({ step, wall_time: step * stepMs / 1000, train_loss: 10 / step, velocity_r: { '1': 0.1, '8': 0.2, '32': null } }) + '\n');
+  const loss = 10 / step;
+  if (!external) fs.appendFileSync(metrics, JSON.stringify({ step, wall_time: step * stepMs / 1000, train_loss: loss, velocity_r: { '1': 0.1, '8': 0.2, '32': null } }) + '\n');
   status('running');
-  console.log('step ' + step + ' loss ' + (10 / step).toFixed(4));
+  if (mode === 'nanogpt') {
+    console.log('iter ' + step + ': loss ' + loss.toFixed(4) + ', time 54.21ms, mfu ' + (step < 5 ? '-100.00' : '12.50') + '%');
+    if (step % 5 === 0) console.log('step ' + step + ': train loss ' + loss.toFixed(4) + ', val loss ' + (loss + 1).toFixed(4));
+  } else console.log('step ' + step + ' loss ' + loss.toFixed(4));
+  if (mode === 'jsonl') fs.appendFileSync(path.join(runDir, 'train_log.jsonl'), JSON.stringify({ iter: step, loss, lr: 0.001, nested: { acc: step / 100 } }) + '\n');
+  if (mode === 'tfevents' && frames[step - 1]) {
+    // Each record in two writes, so the ingestor sees half-written frames.
+    const b = Buffer.from(frames[step - 1], 'base64');
+    fs.appendFileSync(tbFile, b.subarray(0, 7));
+    setTimeout(() => fs.appendFileSync(tbFile, b.subarray(7)), stepMs / 3);
+  }
   if (mode === 'crash' && step === 3) { console.error('boom: CUDA out of memory (stand-in)'); process.exit(3); }
   if (step >= total) { status('finished'); clearInterval(timer); console.log('finished'); process.exit(0); }
 }, stepMs);
@@ -80,26 +98,26 @@ export function sandbox(): Sandbox {
   };
 }
 
-export type Mode = 'ok' | 'crash' | 'ignore-int' | 'setsid';
+export type Mode = 'ok' | 'crash' | 'ignore-int' | 'setsid' | 'nanogpt' | 'jsonl' | 'tfevents';
 
 /** A plan that runs the stand-in as a trainer (its own metrics.jsonl), one spec file per run folder. */
-export function standInPlan(sb: Sandbox, name: string, opts: { mode?: Mode; steps?: number; usesGpu?: boolean; stepMs?: number } = {}): LaunchPlan {
+export function standInPlan(sb: Sandbox, name: string, opts: { mode?: Mode; steps?: number; usesGpu?: boolean; stepMs?: number; metricsSource?: MetricsSourceSpec; env?: Record<string, string> } = {}): LaunchPlan {
   const runDir = path.join(sb.root, 'runs', name);
   const specPath = path.join(sb.root, `${name}.run.toml`);
   writeFileSync(specPath, `# stand-in spec ${name}\n[run]\nout = "runs/${name}"\n`);
   return {
-    kind: 'trainer',
+    kind: opts.metricsSource ? 'external' : 'trainer',
     name,
     specPath,
     runDir,
     command: [process.execPath, sb.script, runDir, opts.mode ?? 'ok', String(opts.steps ?? 20), sb.marker],
     cwd: sb.root,
-    env: { STAND_IN_STEP_MS: String(opts.stepMs ?? 60) },
-    resumeArgs: ['--resume'],
+    env: { STAND_IN_STEP_MS: String(opts.stepMs ?? 60), ...opts.env },
+    resumeArgs: opts.metricsSource ? [] : ['--resume'],
     device: opts.usesGpu ? 'cuda' : 'cpu',
     usesGpu: !!opts.usesGpu,
     totalSteps: opts.steps ?? 20,
-    metricsSource: null,
+    metricsSource: opts.metricsSource ?? null,
   };
 }
 
