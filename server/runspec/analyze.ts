@@ -7,6 +7,7 @@ import { SPEC_SCHEMA, SECTION_NAMES, keySpec, kindText, type KeyDefault } from '
 import { checkValue } from './checkValue';
 import { closestName } from './didYouMean';
 import type { MemoryInput } from './memoryEstimate';
+import { analyzeExternal, isExternalParsed, type ExternalValues } from './analyzeExternal';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -29,6 +30,8 @@ export interface SpecAnalysis {
   entries: Map<string, SpecEntry>;
   /** Keys whose value was rejected (their effective value is the default). */
   invalid: Set<string>;
+  /** Set for an external spec (it has [external]): its values. Then `values` holds only trainer defaults. */
+  external?: ExternalValues;
 }
 
 const DOC_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -43,6 +46,11 @@ export function analyzeSpec(text: string): SpecAnalysis {
   const result: SpecAnalysis = { parsed, problems, values, entries, invalid };
   if (parsed.syntaxError) {
     problems.push({ range: parsed.syntaxError.range, severity: 'error', key: '(syntax)', message: parsed.syntaxError.message });
+    return result;
+  }
+  if (isExternalParsed(parsed)) {
+    result.external = analyzeExternal(parsed, problems);
+    problems.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
     return result;
   }
   const error = (range: Range, key: string, message: string): void => {

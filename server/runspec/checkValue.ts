@@ -30,7 +30,12 @@ function checkType(spec: KeySpec, value: PlainValue, tomlType: TomlType): Checke
     case 'bool':
       return typeof value === 'boolean' ? { ok: true, value } : bad();
     case 'int':
+    case 'optionalInt':
       return tomlType === 'integer' && typeof value === 'number' ? { ok: true, value } : bad();
+    case 'command':
+    case 'env':
+    case 'patterns':
+      return bad(); // structured values of external specs: checked by analyzeExternal.ts
     case 'float':
     case 'optionalFloat':
       return (tomlType === 'integer' || tomlType === 'float') && typeof value === 'number' ? { ok: true, value } : bad();

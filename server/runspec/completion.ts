@@ -1,8 +1,11 @@
 // Completion in a run spec: section names in a `[` header, the keys of the current section (with their defaults), and
 // enum / boolean values after `key =`. Works line by line, so it also helps while the document is not valid TOML.
+// An external spec (one with [external]) gets the external sections; a trainer spec gets [external] offered only
+// while it has no trainer-only section, since the two contradict each other.
 
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Position } from 'vscode-languageserver';
-import { SPEC_SCHEMA, keySpec, defaultToml, kindText, type KeySpec } from './schema';
+import { defaultToml, kindText, type KeySpec } from './schema';
+import { EXTERNAL_SCHEMA, EXTERNAL_SECTION, TRAINER_ONLY_SECTIONS, schemaForText } from './externalSchema';
 
 const HEADER = /^\s*\[\s*([A-Za-z0-9_-]+)\s*\]/;
 const KEY_LINE = /^\s*([A-Za-z0-9_-]+)\s*=/;
@@ -12,12 +15,16 @@ export function specCompletions(text: string, pos: Position): CompletionItem[] {
   const line = lines[pos.line] ?? '';
   const before = line.slice(0, pos.character);
   const range = (startChar: number) => ({ start: { line: pos.line, character: startChar }, end: pos });
+  const schema = schemaForText(text);
+  const keySpec = (section: string, key: string): KeySpec | undefined => (Object.prototype.hasOwnProperty.call(schema[section]?.keys ?? {}, key) ? schema[section]!.keys[key] : undefined);
 
   const header = /^(\s*\[\s*)([A-Za-z0-9_-]*)$/.exec(before);
   if (header) {
     const present = new Set(lines.map((l) => HEADER.exec(l)?.[1]).filter((s): s is string => !!s));
     const start = header[1]!.length;
-    return Object.entries(SPEC_SCHEMA)
+    const offerExternal = !(EXTERNAL_SECTION in schema) && !TRAINER_ONLY_SECTIONS.some((s) => present.has(s));
+    const sections = Object.entries(schema).concat(offerExternal ? [[EXTERNAL_SECTION, EXTERNAL_SCHEMA.external!]] : []);
+    return sections
       .filter(([name]) => !present.has(name))
       .map(([name, s]) => ({ label: name, kind: CompletionItemKind.Module, documentation: { kind: MarkupKind.Markdown, value: s.doc }, textEdit: { range: range(start), newText: line.includes(']') ? name : `${name}]` } }));
   }
@@ -32,11 +39,11 @@ export function specCompletions(text: string, pos: Position): CompletionItem[] {
   const word = /^(\s*)([A-Za-z0-9_-]*)$/.exec(before);
   if (!word) return [];
   const start = word[1]!.length;
-  if (!section || !SPEC_SCHEMA[section]) {
-    return Object.entries(SPEC_SCHEMA).map(([name, s]) => ({ label: `[${name}]`, kind: CompletionItemKind.Module, documentation: { kind: MarkupKind.Markdown, value: s.doc }, textEdit: { range: range(start), newText: `[${name}]` } }));
+  if (!section || !schema[section]) {
+    return Object.entries(schema).map(([name, s]) => ({ label: `[${name}]`, kind: CompletionItemKind.Module, documentation: { kind: MarkupKind.Markdown, value: s.doc }, textEdit: { range: range(start), newText: `[${name}]` } }));
   }
   const present = keysInSection(lines, pos.line);
-  return Object.entries(SPEC_SCHEMA[section]!.keys)
+  return Object.entries(schema[section]!.keys)
     .filter(([k]) => !present.has(k))
     .map(([k, ks]) => {
       const dflt = defaultToml(ks);
@@ -45,10 +52,13 @@ export function specCompletions(text: string, pos: Position): CompletionItem[] {
         kind: CompletionItemKind.Property,
         detail: kindText(ks.kind),
         documentation: { kind: MarkupKind.Markdown, value: ks.doc },
-        textEdit: { range: range(start), newText: `${k} = ${dflt ?? (ks.kind === 'path' ? '""' : '')}` },
+        textEdit: { range: range(start), newText: `${k} = ${dflt ?? EMPTY_VALUE[ks.kind] ?? ''}` },
       };
     });
 }
+
+/** What to write after `key = ` when a key has no default. */
+const EMPTY_VALUE: Partial<Record<KeySpec['kind'], string>> = { path: '""', string: '""', command: '[]', env: '{}', patterns: '[{ regex = "" }]' };
 
 function valueItems(ks: KeySpec, range: { start: Position; end: Position }): CompletionItem[] {
   if (ks.choices) return ks.choices.map((c) => ({ label: JSON.stringify(c), kind: CompletionItemKind.EnumMember, textEdit: { range, newText: JSON.stringify(c) } }));

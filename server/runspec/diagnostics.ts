@@ -1,7 +1,8 @@
 // Diagnostics for a run spec: everything analyzeSpec finds, a missing dataset cache (resolved against the spec file,
-// as the trainer resolves it), and a warning when the memory estimate exceeds the GPU's memory.
+// as the trainer resolves it), and a warning when the memory estimate exceeds the GPU's memory. For an external
+// spec: a missing [external].cwd.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
@@ -26,6 +27,11 @@ export function specDiagnostics(text: string, ctx: SpecContext): Diagnostic[] {
   const a = analyzeSpec(text);
   const out: Diagnostic[] = a.problems.map((p) => ({ range: p.range, severity: SEVERITY[p.severity], source: 'rubato', message: p.message }));
   if (a.parsed.syntaxError) return out;
+  if (a.external) {
+    const cwd = cwdProblem(a, ctx);
+    if (cwd) out.push(cwd);
+    return out; // no dataset cache, and the memory estimate is PerformanceNet's
+  }
   const cache = cachePathProblem(a, ctx);
   if (cache) out.push(cache);
   const memory = memoryProblem(a, ctx);
@@ -51,6 +57,17 @@ function cachePathProblem(a: SpecAnalysis, ctx: SpecContext): Diagnostic | undef
     return { range: entry.valueRange, severity: DiagnosticSeverity.Warning, source: 'rubato', message: `[data].cache: ${abs} has no ${MANIFEST_FILE}, so it is not a dataset cache; ${build}` };
   }
   return undefined;
+}
+
+/** An external spec's [external].cwd that does not exist (relative to the spec, like every spec path). */
+function cwdProblem(a: SpecAnalysis, ctx: SpecContext): Diagnostic | undefined {
+  const cwd = a.external?.cwd;
+  if (!ctx.specPath || cwd === null || cwd === undefined) return undefined;
+  const abs = resolveSpecPath(cwd, ctx.specPath);
+  if (existsSync(abs) && statSync(abs).isDirectory()) return undefined;
+  const range = keyRange(a, 'external', 'cwd');
+  const entry = a.parsed.entries.find((e) => e.path[0] === 'external' && e.path[1] === 'cwd');
+  return { range: entry?.valueRange ?? range, severity: DiagnosticSeverity.Error, source: 'rubato', message: `[external].cwd: ${abs} ${existsSync(abs) ? 'is not a folder' : 'does not exist'}; the command cannot start there` };
 }
 
 function memoryProblem(a: SpecAnalysis, ctx: SpecContext): Diagnostic | undefined {

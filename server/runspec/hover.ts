@@ -2,7 +2,8 @@
 // estimate on the sections and keys that change it.
 
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { SPEC_SCHEMA, keySpec, defaultToml, kindText, type KeySpec } from './schema';
+import { defaultToml, kindText, type KeySpec } from './schema';
+import { looksExternal, schemaForText } from './externalSchema';
 import { analyzeSpec, memoryInputOf } from './analyze';
 import { estimateMemory, estimateMarkdown } from './memoryEstimate';
 import { currentSection } from './completion';
@@ -13,10 +14,11 @@ const MEMORY_KEYS = new Set(['model', 'batch', 'model.d_model', 'model.n_layers'
 export function specHover(text: string, pos: Position, gpuMemoryGiB: number): Hover | null {
   const lines = text.split(/\r?\n/);
   const line = lines[pos.line] ?? '';
+  const schema = schemaForText(text);
   const header = /^(\s*\[\s*)([A-Za-z0-9_-]+)\s*\]/.exec(line);
   if (header) {
     const name = header[2]!;
-    const s = SPEC_SCHEMA[name];
+    const s = schema[name];
     if (!s) return null;
     const start = header[1]!.length;
     return hoverOf(`**[${name}]**\n\n${s.doc}${memorySuffix(name, text, gpuMemoryGiB)}`, pos.line, start, start + name.length);
@@ -25,7 +27,8 @@ export function specHover(text: string, pos: Position, gpuMemoryGiB: number): Ho
   if (!kv) return null;
   const section = currentSection(lines, pos.line);
   const key = kv[2]!;
-  const ks = section ? keySpec(section, key) : undefined;
+  const keys = section ? schema[section]?.keys : undefined;
+  const ks = keys && Object.prototype.hasOwnProperty.call(keys, key) ? keys[key] : undefined;
   if (!section || !ks) return null;
   const start = kv[1]!.length;
   return hoverOf(`${keyDoc(section, key, ks)}${memorySuffix(`${section}.${key}`, text, gpuMemoryGiB)}`, pos.line, start, start + key.length);
@@ -35,14 +38,14 @@ export function keyDoc(section: string, key: string, ks: KeySpec): string {
   const facts = [kindText(ks.kind)];
   const dflt = defaultToml(ks);
   if (ks.required) facts.push('required');
-  else facts.push(dflt === undefined ? 'default: none (no limit)' : `default \`${dflt}\``);
+  else facts.push(dflt === undefined ? (ks.kind === 'optionalFloat' ? 'default: none (no limit)' : 'default: none') : `default \`${dflt}\``);
   if (ks.min !== undefined || ks.max !== undefined) facts.push(`${ks.min !== undefined ? `${ks.minExclusive ? '>' : '≥'} ${ks.min}` : ''}${ks.min !== undefined && ks.max !== undefined ? ', ' : ''}${ks.max !== undefined ? `≤ ${ks.max}` : ''}`);
   if (ks.choices) facts.push(`one of ${ks.choices.map((c) => `\`"${c}"\``).join(', ')}`);
   return `**[${section}].${key}** — ${facts.join('; ')}\n\n${ks.doc}`;
 }
 
 function memorySuffix(id: string, text: string, gpuMemoryGiB: number): string {
-  if (!MEMORY_KEYS.has(id)) return '';
+  if (!MEMORY_KEYS.has(id) || looksExternal(text)) return '';
   const input = memoryInputOf(analyzeSpec(text).values);
   return `\n\n---\n\n${estimateMarkdown(estimateMemory(input), input, gpuMemoryGiB)}`;
 }

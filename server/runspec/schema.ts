@@ -1,8 +1,11 @@
 // The run-spec schema: every section and key the trainer accepts (native/rubato_native/config.py), with
 // types, defaults, ranges, choices and docs. The one TypeScript source of truth; a test compares it with config.py.
 
-/** How a value is checked, mirroring config.py's `_check_type` by the type of the field's default. */
-export type KeyKind = 'int' | 'float' | 'optionalFloat' | 'bool' | 'string' | 'path' | 'betas';
+/**
+ * How a value is checked, mirroring config.py's `_check_type` by the type of the field's default.
+ * The last four are only in external specs (externalSchema.ts), which config.py never reads.
+ */
+export type KeyKind = 'int' | 'float' | 'optionalFloat' | 'bool' | 'string' | 'path' | 'betas' | 'optionalInt' | 'command' | 'env' | 'patterns';
 
 export type KeyDefault = number | boolean | string | readonly [number, number] | null;
 
@@ -121,6 +124,10 @@ export function kindText(kind: KeyKind): string {
     case 'string': return 'a string';
     case 'path': return 'a non-empty path string';
     case 'betas': return 'a list of two numbers';
+    case 'optionalInt': return 'an integer';
+    case 'command': return 'a non-empty list of strings';
+    case 'env': return 'a table of strings';
+    case 'patterns': return 'a list of tables ([[metrics.pattern]])';
   }
 }
 

@@ -19,6 +19,8 @@ export interface SpecEntry {
   value: PlainValue;
   /** The TOML type, which plain numbers lose: `1` is an integer, `1.0` a float. */
   tomlType: TomlType;
+  /** Index in `tables` of the table whose body holds the entry (tells apart the `[[x]]` tables of one array). */
+  tableIndex?: number;
 }
 
 export type TomlType = 'integer' | 'float' | 'boolean' | 'string' | 'array' | 'table' | 'datetime';
@@ -57,15 +59,15 @@ export function parseSpecToml(text: string): ParsedToml {
     names: k.keys.map((p) => (p.type === 'TOMLBare' ? p.name : p.value)),
     ranges: k.keys.map((p) => rangeOf(p.range)),
   });
-  const addKeyValues = (body: AST.TOMLKeyValue[], prefix: string[], prefixRanges: Range[]): void => {
+  const addKeyValues = (body: AST.TOMLKeyValue[], prefix: string[], prefixRanges: Range[], tableIndex?: number): void => {
     for (const kv of body) {
       const k = keyParts(kv.key);
       const path = [...prefix, ...k.names];
       const partRanges = [...prefixRanges, ...k.ranges];
       // An inline table is the same as a table: `model = { d_model = 64 }` sets [model].d_model, as tomllib reads it.
       // An empty one still is a value (a table where a number may be due), so it stays an entry.
-      if (kv.value.type === 'TOMLInlineTable' && kv.value.body.length > 0) addKeyValues(kv.value.body, path, partRanges);
-      else entries.push({ path, partRanges, range: rangeOf(kv.range), valueRange: rangeOf(kv.value.range), value: getStaticTOMLValue(kv.value) as PlainValue, tomlType: tomlTypeOf(kv.value) });
+      if (kv.value.type === 'TOMLInlineTable' && kv.value.body.length > 0) addKeyValues(kv.value.body, path, partRanges, tableIndex);
+      else entries.push({ path, partRanges, range: rangeOf(kv.range), valueRange: rangeOf(kv.value.range), value: getStaticTOMLValue(kv.value) as PlainValue, tomlType: tomlTypeOf(kv.value), ...(tableIndex !== undefined ? { tableIndex } : {}) });
     }
   };
   const top = program.body[0];
@@ -76,7 +78,7 @@ export function parseSpecToml(text: string): ParsedToml {
     }
     const k = keyParts(item.key);
     tables.push({ path: k.names, isArray: item.kind === 'array', headerRange: rangeOf([item.range[0], headerEnd(text, item)]), partRanges: k.ranges });
-    addKeyValues(item.body, k.names, k.ranges);
+    addKeyValues(item.body, k.names, k.ranges, tables.length - 1);
   }
   return { entries, tables };
 }
