@@ -1,75 +1,71 @@
-// Extension entry point: starts the Rubato server and registers commands. Thin: no domain logic.
+// Activation, kept thin: build one context object, register every feature (keeping each disposable),
+// start the server, and show our own error if it cannot start. No domain logic: the server owns it.
 
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { HumanizeRequest, type HumanizeParams, type HumanizeResult } from '../server/protocol';
+import { CheckpointsModel } from './checkpoints/checkpointsModel';
+import type { RubatoContext } from './context';
+import { listenForDatasetChanges } from './datasets/datasetCommands';
+import { DatasetsModel } from './datasets/datasetsModel';
+import { trackRoots } from './datasets/roots';
+import { EvalViewerPanels } from './evalViewer/evalViewerPanel';
+import { LossCurvesViewProvider } from './lossCurves/lossCurvesView';
+import { MetricsFeed } from './lossCurves/metricsFeed';
+import { PianoRollProvider } from './pianoRoll/provider';
+import { registerCommands } from './registerCommands';
+import { RunsModel } from './runs/runsModel';
+import { createLanguageClient } from './server/languageClient';
+import { startSync } from './server/sync';
+import { HealthModel } from './status/healthModel';
+import { registerStatusBar } from './status/statusBar';
+import { registerTestState } from './testState';
+import { registerTrees } from './views';
 
-let client: LanguageClient | undefined;
+let ctx: RubatoContext | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc },
+export async function activate(ext: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Rubato', { log: true });
+  ext.subscriptions.push(log);
+  const client = createLanguageClient(ext);
+  ctx = {
+    ext,
+    client,
+    log,
+    runs: new RunsModel(),
+    checkpoints: new CheckpointsModel(),
+    datasets: new DatasetsModel(),
+    health: new HealthModel(vscode.workspace.isTrusted),
+    metrics: new MetricsFeed(),
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'rubato-run' }],
-    synchronize: { configurationSection: 'rubato' },
-    initializationOptions: { gpuMemoryGiB: vscode.workspace.getConfiguration('rubato').get<number>('gpuMemoryGiB', 8) },
-  };
-  client = new LanguageClient('rubato', 'Rubato', serverOptions, clientOptions);
+  // Views, commands and editors first: they work (empty, or with a clear error) even if the server fails.
+  const { trees, disposables: treeDisposables } = registerTrees(ctx);
+  const pianoRoll = PianoRollProvider.register(ctx);
+  const lossCurves = LossCurvesViewProvider.register(ctx);
+  const evalViewer = new EvalViewerPanels(ctx);
+  const features = { pianoRoll: pianoRoll.provider, lossCurves: lossCurves.provider, evalViewer };
+  ext.subscriptions.push(
+    ...treeDisposables,
+    pianoRoll.disposable,
+    lossCurves.disposable,
+    evalViewer,
+    ...trackRoots(ctx.datasets),
+    ...registerCommands(ctx, features),
+    ...registerStatusBar(ctx.runs, ctx.health),
+    ...registerTestState(ctx, trees, features),
+  );
   try {
     await client.start();
   } catch (err) {
-    void vscode.window.showErrorMessage(`Rubato: the background server failed to start: ${String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.health.update({ serverError: message });
+    log.error(`the server failed to start: ${message}`);
+    void vscode.window.showErrorMessage(`Rubato: the background server failed to start: ${message}`, 'Show Server Log').then((pick) => {
+      if (pick) client.outputChannel.show();
+    });
     return;
   }
-  const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
-  context.subscriptions.push(
-    client,
-    vscode.commands.registerCommand('rubato.humanizeFile', (uri?: vscode.Uri) => humanizeFile(uri)),
-    vscode.commands.registerCommand('rubato.startRun', (spec?: string | vscode.Uri) => runCli(cli, 'train', spec)),
-    vscode.commands.registerCommand('rubato.tuneBatch', (spec?: string | vscode.Uri) => runCli(cli, 'tune', spec)),
-  );
+  ext.subscriptions.push(client, ...startSync(ctx), listenForDatasetChanges(ctx));
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-}
-
-/**
- * Runs `rubato train|tune --spec <file>` in a terminal, so its output and Ctrl-C stay with the user.
- * (Supervised runs through the server replace this with the run supervisor.)
- */
-async function runCli(cli: string, command: 'train' | 'tune', spec?: string | vscode.Uri): Promise<void> {
-  const uri = typeof spec === 'string' ? vscode.Uri.parse(spec) : (spec ?? vscode.window.activeTextEditor?.document.uri);
-  if (!uri || !uri.fsPath.endsWith('.run.toml')) {
-    void vscode.window.showErrorMessage('Rubato: open a run spec (*.run.toml) first.');
-    return;
-  }
-  const terminal = vscode.window.createTerminal({ name: `Rubato ${command}`, cwd: path.dirname(uri.fsPath) });
-  terminal.show();
-  terminal.sendText(`node ${JSON.stringify(cli)} ${command} --spec ${JSON.stringify(uri.fsPath)}`);
-}
-
-/** Asks the server to humanize a file into `<name>.humanized.mid` beside it; the original is never touched. */
-async function humanizeFile(uri?: vscode.Uri): Promise<void> {
-  const target =
-    uri ??
-    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { MIDI: ['mid', 'midi'] } }))?.[0];
-  if (!target || !client) return;
-  const input = target.fsPath;
-  const ext = path.extname(input);
-  const output = path.join(path.dirname(input), `${path.basename(input, ext)}.humanized${ext}`);
-  const params: HumanizeParams = { input, output, method: 'rules' };
-  try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Humanizing ${path.basename(input)}…` },
-      () => client!.sendRequest<HumanizeResult>(HumanizeRequest.method, params),
-    );
-    void vscode.window.showInformationMessage(`Rubato: wrote ${path.basename(result.output)} (${result.notes} notes).`);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Rubato: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  if (ctx?.client.isRunning()) await ctx.client.stop();
 }

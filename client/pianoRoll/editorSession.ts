@@ -1,0 +1,192 @@
+// One piano-roll webview bound to its document: renders the page, answers `ready` with the view model,
+// relays humanize and save intents to the server, and moves the sliders when the document's settings
+// change (undo, redo, revert). Messages are validated both ways (client/webview/messaging.ts).
+
+import * as vscode from 'vscode';
+import {
+  PreviewHumanizeRequest,
+  PreviewLoadRequest,
+  type PreviewHumanizeResult,
+  type PreviewLoadResult,
+} from '../../server/protocol';
+import { checkHostToView, checkViewToHost, type HostToView, type RollMark, type ViewToHost } from '../../server/protocol/webview/pianoRoll';
+import type { RubatoContext } from '../context';
+import { call } from '../server/call';
+import { createRelay, type Relay } from '../webview/messaging';
+import { renderWebview } from '../webview/resources';
+import type { PianoRollDocument } from './document';
+import { saveHumanized } from './save';
+import { DEFAULT_STRENGTH, sameSettings, type HumanizeSettings } from './settings';
+
+/** A humanized take computed before the editor opened ("Humanize and Preview"), shown without a second request. */
+export interface PrimedTake {
+  settings: HumanizeSettings;
+  result: PreviewHumanizeResult;
+}
+
+export class PianoRollSession implements vscode.Disposable {
+  private readonly relay: Relay<HostToView>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private inFlight: vscode.CancellationTokenSource | null = null;
+  /** Newest seq the view used; host-initiated takes reuse it so the view accepts them. */
+  private seq = 0;
+
+  constructor(
+    private readonly ctx: RubatoContext,
+    private readonly doc: PianoRollDocument,
+    private readonly panel: vscode.WebviewPanel,
+    private primed: PrimedTake | null,
+    private marks: RollMark[],
+  ) {
+    renderWebview(panel.webview, ctx.ext.extensionUri, {
+      name: 'pianoRoll',
+      title: vscode.workspace.asRelativePath(doc.uri),
+      allowBlobMedia: true,
+      allowLocalFetch: true,
+      allowWorkers: true,
+      config: { fileName: doc.uri.path.split('/').pop() },
+    });
+    this.relay = createRelay<ViewToHost, HostToView>({
+      name: 'pianoRoll',
+      checkIncoming: checkViewToHost,
+      checkOutgoing: checkHostToView,
+      send: (m) => panel.webview.postMessage(m),
+      subscribe: (l) => panel.webview.onDidReceiveMessage(l),
+      onMessage: (m) => this.onMessage(m),
+      log: (line) => ctx.log.warn(line),
+    });
+    this.disposables.push(this.relay, doc.onDidChangeSettings((s) => void this.showSettings(s)));
+  }
+
+  private async onMessage(m: ViewToHost): Promise<void> {
+    switch (m.kind) {
+      case 'ready':
+        return this.init();
+      case 'humanize': {
+        this.seq = Math.max(this.seq, m.seq);
+        const settings: HumanizeSettings = { style: m.style, strength: m.strength, method: m.method };
+        // The view asks for a take with its defaults on load: that is not an edit until the user changes something.
+        if (this.doc.settings !== null || !this.isBaseline(settings)) this.doc.edit(settings);
+        return this.humanize(settings, m.seq);
+      }
+      case 'save':
+        return this.save({ style: m.style, strength: m.strength, method: m.method });
+      case 'error':
+        this.ctx.log.warn(`[pianoRoll] the view reported: ${m.message}`);
+        return;
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  private baseline: HumanizeSettings | null = null;
+
+  private isBaseline(s: HumanizeSettings): boolean {
+    return sameSettings(this.baseline, s);
+  }
+
+  private async init(): Promise<void> {
+    let loaded: PreviewLoadResult;
+    try {
+      loaded = await call<PreviewLoadResult>(this.ctx.client, PreviewLoadRequest.method, { source: this.source() });
+    } catch (err) {
+      await this.relay.post({ kind: 'error', seq: null, message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (this.primed) this.doc.edit(this.primed.settings, 'Humanize');
+    const current = this.doc.settings;
+    this.baseline = current ?? { style: loaded.defaultStyle, strength: DEFAULT_STRENGTH, method: 'auto' };
+    await this.relay.post({
+      kind: 'init',
+      view: {
+        fileName: loaded.fileName,
+        score: loaded.score,
+        defaultStyle: this.baseline.style,
+        defaultStrength: this.baseline.strength,
+        sliders: loaded.sliders,
+        modelAvailable: loaded.modelAvailable,
+        marks: this.marks,
+        warnings: loaded.warnings,
+      },
+    });
+    if (this.primed) {
+      const { result } = this.primed;
+      this.primed = null;
+      await this.postSettings(this.doc.settings);
+      await this.relay.post({ kind: 'humanized', seq: this.seq, take: result.take, method: result.method, provider: result.provider, warnings: result.warnings });
+    } else if (current) {
+      await this.showSettings(current);
+    }
+  }
+
+  private source(): { path: string; bytesBase64: string } {
+    return { path: this.doc.uri.fsPath, bytesBase64: this.doc.bytesBase64() };
+  }
+
+  /** Undo, redo, revert or a restored backup: move the sliders, then show the take for those settings. */
+  private async showSettings(s: HumanizeSettings | null): Promise<void> {
+    await this.postSettings(s);
+    if (s) await this.humanize(s, this.seq);
+  }
+
+  /** `settings` is a newer message of the piano-roll contract; skipped (and logged once) while the view's contract lacks it. */
+  private async postSettings(s: HumanizeSettings | null): Promise<void> {
+    if (!s) return;
+    const msg = { kind: 'settings', style: s.style, strength: s.strength, method: s.method } as unknown as HostToView;
+    if (checkHostToView(msg) === null) await this.relay.post(msg);
+  }
+
+  private async humanize(s: HumanizeSettings, seq: number): Promise<void> {
+    this.inFlight?.cancel();
+    const cts = new vscode.CancellationTokenSource();
+    this.inFlight = cts;
+    try {
+      const r = await call<PreviewHumanizeResult>(this.ctx.client, PreviewHumanizeRequest.method, { source: this.source(), ...s }, cts.token);
+      if (cts.token.isCancellationRequested) return;
+      await this.relay.post({ kind: 'humanized', seq, take: r.take, method: r.method, provider: r.provider, warnings: r.warnings });
+    } catch (err) {
+      if (!cts.token.isCancellationRequested) await this.relay.post({ kind: 'error', seq, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      if (this.inFlight === cts) this.inFlight = null;
+      cts.dispose();
+    }
+  }
+
+  /** The view's Save button: the same as Ctrl+S (VS Code then knows the document is clean). */
+  private async save(s: HumanizeSettings): Promise<void> {
+    this.doc.edit(s);
+    try {
+      if (this.doc.isDirty && this.panel.active) {
+        await vscode.commands.executeCommand('workbench.action.files.save');
+      } else {
+        const output = await saveHumanized(this.ctx, this.doc, undefined);
+        this.doc.markSaved();
+        await this.relay.post({ kind: 'saved', output });
+      }
+    } catch (err) {
+      if (!(err instanceof vscode.CancellationError)) await this.relay.post({ kind: 'error', seq: null, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  async showMarks(marks: RollMark[]): Promise<void> {
+    this.marks = marks;
+    await this.relay.post({ kind: 'marks', marks });
+  }
+
+  /** Called by the provider after any save of the document. */
+  async announceSaved(output: string): Promise<void> {
+    await this.relay.post({ kind: 'saved', output });
+  }
+
+  /** Routed keyboard commands (play, fit, zoom). */
+  async command(command: 'play' | 'fit' | 'zoomIn' | 'zoomOut'): Promise<void> {
+    await this.relay.post({ kind: 'command', command });
+  }
+
+  dispose(): void {
+    this.inFlight?.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}
