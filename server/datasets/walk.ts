@@ -6,6 +6,7 @@
 // extra root at its real path, so a corpus reached through links is counted once, at its canonical place.
 // Folders are remembered by device + inode, so a bind mount or an overlapping root cannot loop or count twice.
 
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { LinkInfo, ScanProblem, ProblemKind } from './types';
 import { displayPath, errCode, errText, joinPath, nodeFs, type FsApi, type FsPath } from './fsApi';
@@ -154,25 +155,28 @@ export async function walk(rootPaths: readonly string[], opts: WalkOptions = {})
   const readDir = async (di: number): Promise<number[]> => {
     throwIfAborted(signal);
     const d = res.dirs[di]!;
-    let names: (string | Buffer)[];
+    let names: { name: string | Buffer; badName: boolean }[];
     try {
       const list = await fs.readdir(d.path);
       // A name that is not UTF-8 decodes to U+FFFD: read this folder again as bytes to keep exact names.
       if (list.some((x) => x.name.includes('\uFFFD'))) {
-        names = (await fs.readdirRaw(d.path)).map((x) => (typeof d.path === 'string' && isUtf8Name(x.name) ? x.name.toString('utf8') : x.name));
-      } else names = list.map((x) => x.name);
+        names = (await fs.readdirRaw(d.path)).map((x) => {
+          const ok = isUtf8(x.name);
+          return { name: ok && typeof d.path === 'string' ? x.name.toString('utf8') : x.name, badName: !ok };
+        });
+      } else names = list.map((x) => ({ name: x.name, badName: false }));
     } catch (e) {
       res.problems.push(problemFor(d.display, e, 'cannot list the folder'));
       return [];
     }
     const subdirs: number[] = [];
     await Promise.all(
-      names.map((name) =>
+      names.map(({ name, badName }) =>
         stats.run(async () => {
           throwIfAborted(signal);
           const p = joinPath(d.path, name);
           const display = displayPath(p);
-          if (typeof name !== 'string') {
+          if (badName) {
             res.problems.push({ kind: 'non-utf8-name', path: display, message: `${display}: the name is not valid UTF-8 (shown with \\xNN escapes; it is scanned, never moved or linked)` });
           }
           let st;
@@ -224,10 +228,6 @@ export async function walk(rootPaths: readonly string[], opts: WalkOptions = {})
     pendingRoots = opts.followLinkedRoots === false ? [] : await linkedRoots(fs, res.links.slice(linksBefore), visitedDirs);
   }
   return res;
-}
-
-function isUtf8Name(b: Buffer): boolean {
-  return Buffer.from(b.toString('utf8')).equals(b);
 }
 
 /** Runs `step` over a growing stack of folders with at most `width` in flight; rejects on the first error (abort). */
@@ -305,6 +305,7 @@ async function linkedRoots(fs: FsApi, links: readonly WalkedLink[], visited: Set
     else byKey.set(key, { real: l.info.resolved, through: [l.display] });
   }
   // A linked folder inside another linked folder is walked as part of it.
+  for (const r of byKey.values()) r.through.sort();
   const all = [...byKey.values()].sort((a, b) => a.real.localeCompare(b.real));
   return all.filter((r, i) => !all.slice(0, i).some((a) => isInside(r.real, a.real)));
 }
