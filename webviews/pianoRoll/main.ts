@@ -34,6 +34,8 @@ let pitch: PitchView = saved.pitch ?? { low: 36, rows: 48 };
 let theme: Theme = readTheme();
 let hover: { take: 'A' | 'B'; i: number } | null = null;
 let naive = false;
+/** True until the user zooms or pans: the first humanized take (often longer than the score) refits the view. */
+let autoFit = false;
 let lastFrame: FrameStats & { ms: number } = { visited: 0, ms: 0 };
 const seq = new Sequencer();
 
@@ -141,6 +143,7 @@ function fitAll(): void {
 }
 
 function zoomAt(factor: number, xInRoll: number): void {
+  autoFit = false;
   time = clampTime(zoomTime(time, factor, xInRoll), layout().roll.w, duration());
   invalidate();
 }
@@ -210,7 +213,8 @@ function handle(m: HostToView): void {
       controls.setMode(effectiveMode(), false);
       controls.setPlayTake(saved.playTake);
       controls.setInfo(m.view.warnings.length ? `${m.view.warnings.length} warning(s): ${m.view.warnings[0]}` : `${m.view.score.notes.pitch.length} notes`);
-      if (!saved.time || !saved.pitch) fitAll();
+      autoFit = !saved.time || !saved.pitch;
+      if (autoFit) fitAll();
       else {
         time = saved.time;
         pitch = clampPitch(saved.pitch);
@@ -226,6 +230,10 @@ function handle(m: HostToView): void {
         return;
       }
       b = prepareTake(m.take);
+      if (autoFit) {
+        fitAll();
+        autoFit = false;
+      }
       controls.setBusy(seq.busy, `B: ${m.method}${m.provider ? ` (${m.provider})` : ''}`);
       controls.setMode(effectiveMode(), true);
       player.setTake(playTakeData());
@@ -269,6 +277,7 @@ canvas.addEventListener(
   'wheel',
   (e) => {
     e.preventDefault();
+    autoFit = false;
     const L = layout();
     const rect = canvas.getBoundingClientRect();
     const x = e.clientX - rect.left - L.roll.x;
@@ -304,6 +313,7 @@ canvas.addEventListener('pointermove', (e) => {
     const dx = e.clientX - drag.x;
     const dy = e.clientY - drag.y;
     if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+    autoFit = false;
     time = clampTime(panTime(drag.time, -dx), L.roll.w, duration());
     pitch = panPitch(drag.pitch, (dy / Math.max(1, L.roll.h)) * drag.pitch.rows);
     invalidate();
@@ -414,6 +424,7 @@ window.addEventListener('keydown', (e) => {
       handled = false;
   }
   if (handled) {
+    autoFit = false;
     e.preventDefault();
     invalidate();
   }

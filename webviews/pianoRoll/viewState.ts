@@ -52,8 +52,9 @@ export class Sequencer {
 
   /** Whether an answer (result or error) with this seq should be shown. Marks it answered either way. */
   accept(seq: number): boolean {
+    if (seq > this.sent) return false; // never asked: not ours
     this.answered = Math.max(this.answered, seq);
-    if (seq <= this.shown || seq > this.sent) return false;
+    if (seq <= this.shown) return false;
     this.shown = seq;
     return true;
   }
