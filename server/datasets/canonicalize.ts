@@ -118,7 +118,7 @@ export async function planCanonicalize(roots: readonly string[], opts: Canonical
     for (const i of ids) {
       const d = w.dirs[i]!;
       if (typeof d.path !== 'string') skipped.push({ folder: d.display, reason: 'its path is not valid UTF-8' });
-      else if (replaced.some((r) => isInside(d.display, r))) skipped.push({ folder: d.display, reason: 'inside a folder this run replaces' });
+      else if (replaced.some((r) => isInside(d.display, r) || isInside(r, d.display))) skipped.push({ folder: d.display, reason: 'inside, or holding, a folder this run replaces' });
       else usable.push(i);
     }
     if (usable.length < 2) continue;
@@ -144,10 +144,18 @@ export async function planCanonicalize(roots: readonly string[], opts: Canonical
 
 export async function canonicalize(roots: readonly string[], opts: CanonicalizeOptions = {}): Promise<CanonicalizeResult> {
   const t0 = process.hrtime.bigint();
+  const plan = await planCanonicalize(roots, opts);
+  const r = await applyPlan(roots, plan, opts);
+  return { ...r, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+/** Carries out a plan (unless opts.dryRun is not false): verify, trash, link, check; roll back on any error. */
+export async function applyPlan(roots: readonly string[], plan: { actions: CanonicalizeAction[]; skipped: CanonicalizeSkip[] }, opts: CanonicalizeOptions = {}): Promise<CanonicalizeResult> {
+  const t0 = process.hrtime.bigint();
   const fs = opts.fs ?? nodeFs;
   const dryRun = opts.dryRun !== false;
-  const { actions, skipped } = await planCanonicalize(roots, opts);
-  const result: CanonicalizeResult = { dryRun, actions, skipped, replaced: 0, reclaimedBytes: 0, manifest: null, seconds: 0 };
+  const actions = plan.actions;
+  const result: CanonicalizeResult = { dryRun, actions, skipped: [...plan.skipped], replaced: 0, reclaimedBytes: 0, manifest: null, seconds: 0 };
   const done = (): CanonicalizeResult => ({ ...result, seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
   if (dryRun || actions.length === 0) return done();
 
