@@ -7,6 +7,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerRunSpecFeatures, RUN_SPEC_CAPABILITIES } from './runspec/lsp';
 import { registerHumanizeHandler } from './lsp/humanizeHandler';
+import { SettingsStore } from './lsp/settings';
 import { StatusReporter } from './lsp/status';
 import { TrustGate, trustedFromInit } from './lsp/trust';
 import { checkTrustChangedParams, PROTOCOL_VERSION, TrustChangedNotification, type TrustChangedParams } from './protocol';
@@ -15,19 +16,20 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const trust = new TrustGate(true);
 const status = StatusReporter.forConnection(connection, () => trust.trusted);
-const runSpecs = registerRunSpecFeatures(connection, documents);
+const settings = new SettingsStore(connection);
+registerRunSpecFeatures(connection, documents, settings);
 registerHumanizeHandler(connection);
 
 connection.onInitialize((params) => {
   trust.set(trustedFromInit(params.initializationOptions));
-  runSpecs.initialize(params);
+  settings.initialize(params);
   return {
     capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...RUN_SPEC_CAPABILITIES },
     serverInfo: { name: 'rubato-server', version: String(PROTOCOL_VERSION) },
   };
 });
 
-connection.onInitialized(() => status.flush());
+settings.onInitialized(() => status.flush());
 
 connection.onNotification(TrustChangedNotification.method, (raw: unknown) => {
   const problem = checkTrustChangedParams(raw);
