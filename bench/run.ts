@@ -6,11 +6,13 @@ import os from 'node:os';
 import { arg } from './args';
 import { benchCorpus } from './corpus';
 import { benchDiagnostics } from './diagnostics';
+import { benchMetrics } from './metrics';
 
 /** Sections in the order they run. Add a line here for a new area (its file exports one async function). */
 const SECTIONS: Record<string, () => Promise<void>> = {
   corpus: benchCorpus,
   diagnostics: benchDiagnostics,
+  metrics: benchMetrics,
 };
 
 async function main(): Promise<void> {

@@ -8,7 +8,6 @@ export const WIRE = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
 export class ProtoReader {
   pos: number;
-  private readonly view: DataView;
 
   constructor(
     readonly buf: Uint8Array,
@@ -16,7 +15,13 @@ export class ProtoReader {
     readonly end: number,
   ) {
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** Copies n little-endian bytes into the scratch buffer (no DataView per read: that showed up in profiles). */
+  private scratch(n: number): void {
+    const at = this.need(n);
+    if (LITTLE_ENDIAN) for (let i = 0; i < n; i++) SCRATCH[i] = this.buf[at + i]!;
+    else for (let i = 0; i < n; i++) SCRATCH[n - 1 - i] = this.buf[at + i]!;
   }
 
   done(): boolean {
@@ -33,6 +38,17 @@ export class ProtoReader {
 
   /** Unsigned varint as a number (exact up to 2^53). */
   varint(): number {
+    // Fast path: keys, lengths and small values fit in 4 bytes (28 bits); no object is made.
+    const b = this.buf;
+    let v = 0;
+    for (let i = 0, p = this.pos; i < 4 && p < this.end; i++, p++) {
+      const x = b[p]!;
+      v |= (x & 0x7f) << (7 * i);
+      if ((x & 0x80) === 0) {
+        this.pos = p + 1;
+        return v >>> 0;
+      }
+    }
     const { lo, hi } = this.varint64();
     return hi * 0x100000000 + lo;
   }
@@ -67,15 +83,18 @@ export class ProtoReader {
   }
 
   double(): number {
-    return this.view.getFloat64(this.need(8), true);
+    this.scratch(8);
+    return SCRATCH_F64[0]!;
   }
 
   float(): number {
-    return this.view.getFloat32(this.need(4), true);
+    this.scratch(4);
+    return SCRATCH_F32[0]!;
   }
 
   fixed32(): number {
-    return this.view.getUint32(this.need(4), true);
+    this.scratch(4);
+    return SCRATCH_U32[0]!;
   }
 
   /** A length-delimited field's [start, end) within buf. */
@@ -87,6 +106,16 @@ export class ProtoReader {
 
   string(): string {
     const [s, e] = this.bytes();
+    // Tags are short ASCII: building them directly is several times faster than TextDecoder.
+    if (e - s <= 64) {
+      let out = '';
+      for (let i = s; i < e; i++) {
+        const c = this.buf[i]!;
+        if (c >= 0x80) return utf8.decode(this.buf.subarray(s, e));
+        out += String.fromCharCode(c);
+      }
+      return out;
+    }
     return utf8.decode(this.buf.subarray(s, e));
   }
 
@@ -100,3 +129,9 @@ export class ProtoReader {
 }
 
 const utf8 = new TextDecoder('utf-8');
+// Typed arrays use the platform's byte order; the wire is little-endian (bytes are reversed on big-endian hosts).
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const SCRATCH = new Uint8Array(8);
+const SCRATCH_F64 = new Float64Array(SCRATCH.buffer);
+const SCRATCH_F32 = new Float32Array(SCRATCH.buffer, 0, 1);
+const SCRATCH_U32 = new Uint32Array(SCRATCH.buffer, 0, 1);
