@@ -10,7 +10,8 @@ import { runDatasetBuild } from './datasetCommand';
 import { registerDatasetsCommands } from './datasetsCommand';
 import { runRoundtrip } from './roundtripCommand';
 import { runAlign } from './alignCommand';
-import { runExport, runTrain } from './trainCommand';
+import { runExport, runTrain, type TrainArgs } from './trainCommand';
+import { runRunsList, runRunsLog, runRunsResume, runRunsStop } from './runsCommand';
 import { runTune } from './tuneCommand';
 import { registerGpuCommands } from './gpuCommand';
 import { runNormalize, type NormalizeArgs } from './normalizeCommand';
@@ -100,12 +101,51 @@ export function buildProgram(): Command {
 
   program
     .command('train')
-    .description('train PerformanceNet from a run spec (*.run.toml) with the PyTorch worker in native/')
+    .description('train PerformanceNet from a run spec (*.run.toml), or run an external spec\'s command, as a supervised run (see `rubato runs`)')
     .requiredOption('--spec <file>', 'run spec')
     .option('--resume', 'continue the run from its latest checkpoint')
+    .option('--detach', 'start (or queue) the run and return; it goes on in the background')
+    .option('--grace <seconds>', 'after Ctrl-C, how long the run may take to checkpoint before it is killed', '30')
+    .option('--json', 'with --detach: print {"run": …}')
     .option('--python <path>', 'interpreter that imports torch (default: RUBATO_PYTHON, then python3 / python on PATH)')
-    .action(async (o: { spec: string; resume?: boolean; python?: string }) => {
-      exitCode = await runTrain(o);
+    .action(async (o: TrainArgs) => {
+      exitCode = await runTrain(o, out);
+    });
+
+  const runs = program
+    .command('runs')
+    .description('supervised runs (state folder: RUBATO_STATE_DIR or ~/.local/state/rubato) and other training processes')
+    .option('--json', 'print one JSON object (see README)')
+    .option('--no-others', 'do not look for training processes Rubato did not start')
+    .action(async (o: { json?: boolean; others?: boolean }) => {
+      exitCode = await runRunsList(o, out);
+    });
+  runs
+    .command('stop')
+    .description('stop a run: SIGINT (the trainer checkpoints), then the whole process tree is killed after its grace period')
+    .argument('<id>')
+    .option('--no-wait', 'return once SIGINT is sent')
+    .option('--force', 'kill the whole run now')
+    .option('--json', 'print {"run": …}')
+    .action(async (id: string, o: { wait?: boolean; force?: boolean; json?: boolean }) => {
+      exitCode = await runRunsStop(id, o, out);
+    });
+  runs
+    .command('resume')
+    .description('queue an ended run again (the trainer continues from its latest checkpoint; a command starts again)')
+    .argument('<id>')
+    .option('--json', 'print {"run": …}')
+    .action((id: string, o: { json?: boolean }) => {
+      exitCode = runRunsResume(id, o, out);
+    });
+  runs
+    .command('log')
+    .description("print the end of a run's combined stdout/stderr log")
+    .argument('<id>')
+    .option('-n, --lines <N>', 'lines to print', '50')
+    .option('-f, --follow', 'keep printing until the run ends')
+    .action(async (id: string, o: { lines?: string; follow?: boolean }) => {
+      exitCode = await runRunsLog(id, o, out);
     });
 
   program

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SUPERVISED_RUN_ENV } from '../gpu/strays';
 import { readStat } from '../proc/procTable';
 import type { ProcRef } from './record';
 
@@ -19,6 +20,7 @@ export function shimNodeArgs(): string[] {
 }
 
 export interface LaunchArgs {
+  runId: string;
   command: string[];
   cwd: string;
   env: Record<string, string>;
@@ -37,7 +39,8 @@ export function launchDetached(a: LaunchArgs): ProcRef {
     const child = spawn(process.execPath, [...shimNodeArgs(), a.exitPath, ...a.command], {
       cwd: a.cwd,
       // PYTHONUNBUFFERED: Python block-buffers stdout into a file, which would hold metrics lines back for minutes.
-      env: { ...process.env, PYTHONUNBUFFERED: '1', ...a.env },
+      // RUBATO_RUN_ID marks every process of the run as ours, so no process (a CLI's GPU check) takes it for a stray.
+      env: { ...process.env, PYTHONUNBUFFERED: '1', ...a.env, [SUPERVISED_RUN_ENV]: a.runId },
       detached: true,
       stdio: ['ignore', fd, fd],
     });

@@ -39,6 +39,8 @@ export interface RunRecord {
   metricsSource: MetricsSource | null;
   /** Milliseconds between SIGINT and SIGKILL on stop. */
   graceMs: number;
+  /** The first launch already continues an existing run folder (`rubato train --resume` without an earlier record). */
+  continues?: boolean;
   /** The exit-recording shim: group leader of the run's process group. */
   leader: ProcRef | null;
   /** Descendants seen while the run was alive (a child that called setsid leaves the group; we still kill it). */
@@ -110,6 +112,7 @@ export function recordProblem(x: unknown): string | null {
   if ((r.command as string[]).length === 0) return 'command is empty';
   if (typeof r.env !== 'object' || r.env === null || !Object.values(r.env).every(isStr)) return 'env must map names to strings';
   if (typeof r.usesGpu !== 'boolean') return 'usesGpu must be a boolean';
+  if (r.continues !== undefined && typeof r.continues !== 'boolean') return 'continues must be a boolean';
   if (!(Number.isInteger(r.graceMs) && (r.graceMs as number) >= 0)) return 'graceMs must be a non-negative integer';
   if (!(Number.isInteger(r.launches) && (r.launches as number) >= 0)) return 'launches must be a non-negative integer';
   if (!(typeof r.queuedAt === 'number')) return 'queuedAt must be a number';

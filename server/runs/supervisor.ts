@@ -118,13 +118,13 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
   // ---------------------------------------------------------------- API
 
   /** Registers a run (queued) and starts it when its slot is free. */
-  start(input: string | LaunchPlan, opts: { trusted: boolean }): RunInfo {
+  start(input: string | LaunchPlan, opts: { trusted: boolean; continues?: boolean }): RunInfo {
     if (!opts.trusted) throw new RunRefused(UNTRUSTED_MESSAGE);
     const plan = typeof input === 'string' ? this.opts.planFromSpec(input) : input;
     this.rescan();
     const busy = [...this.watches.values()].find((w) => !isTerminalState(w.record.state) && samePath(w.record.runDir, plan.runDir));
     if (busy) throw new RunRefused(`${plan.runDir} is the run folder of run ${busy.record.id} (${busy.record.state}); stop it first or choose another [run].out`);
-    if (plan.kind === 'trainer' && existsSync(path.join(plan.runDir, RUN_FILES.checkpoints, 'latest'))) {
+    if (plan.kind === 'trainer' && !opts.continues && existsSync(path.join(plan.runDir, RUN_FILES.checkpoints, 'latest'))) {
       const prev = [...this.watches.values()].reverse().find((w) => samePath(w.record.runDir, plan.runDir));
       const hint = prev ? `resume run ${prev.record.id} (\`rubato runs resume ${prev.record.id}\`)` : 'resume it with `rubato train --resume`';
       throw new RunRefused(`${plan.runDir} already holds checkpoints; ${hint}, or choose another [run].out`);
@@ -135,6 +135,7 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
       ...plan,
       state: 'queued',
       graceMs: this.opts.graceMs,
+      continues: !!opts.continues,
       leader: null,
       tree: [],
       owner: null,
@@ -158,10 +159,14 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
     return this.info(record.id);
   }
 
-  /** Stop: a queued run leaves the queue; a live one gets SIGINT now and SIGKILL (whole tree) after the grace period. */
-  stop(id: string): RunInfo {
+  /**
+   * Stop: a queued run leaves the queue; a live one gets SIGINT now and SIGKILL (whole tree) after the grace
+   * period. `force`: SIGKILL now (a second Ctrl-C).
+   */
+  stop(id: string, opts: { force?: boolean } = {}): RunInfo {
     const before = this.read(id);
     if (isTerminalState(before.state)) throw new RunRefused(`run ${id} has already ended (${before.state})`);
+    let first = false;
     const r = updateRecord(this.stateDir, id, (x) => {
       if (x.state === 'queued') {
         x.state = 'stopped';
@@ -170,9 +175,11 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
       } else if (isActive(x.state) && x.stopRequestedAt === null) {
         x.state = 'stopping';
         x.stopRequestedAt = Date.now();
+        first = true;
       }
     });
-    if (r.state === 'stopping' && r.leader) signalGroup(r.leader, 'SIGINT');
+    if (r.state === 'stopping' && opts.force) killRun(r.leader, r.tree);
+    else if (first && r.leader) signalGroup(r.leader, 'SIGINT');
     this.refresh(r);
     if (r.state === 'stopped') this.schedule();
     return this.info(id);
@@ -191,6 +198,16 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
     this.refresh(r);
     this.schedule();
     return this.info(id);
+  }
+
+  /** The launch plan a spec would get (the trainer's interpreter is looked up here). */
+  plan(specPath: string): LaunchPlan {
+    return this.opts.planFromSpec(specPath);
+  }
+
+  /** The run's stop grace period in milliseconds. */
+  graceMsOf(id: string): number {
+    return this.read(id).graceMs;
   }
 
   list(): RunInfo[] {
@@ -420,12 +437,13 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
   private launch(q: RunRecord): RunRecord {
     return updateRecord(this.stateDir, q.id, (x) => {
       if (x.state !== 'queued') return;
-      const resume = x.launches > 0;
+      const resume = x.launches > 0 || x.continues === true;
       const command = [...x.command, ...(resume ? x.resumeArgs : [])];
       try {
         mkdirSync(x.runDir, { recursive: true });
         copyFileSync(x.specPath, path.join(x.runDir, RUN_FILES.specCopy));
         const leader = launchDetached({
+          runId: x.id,
           command,
           cwd: x.cwd,
           env: x.env,
@@ -433,7 +451,9 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
           exitPath: path.join(runStateDir(this.stateDir, x.id), STATE_FILES.exit),
           banner: `=== rubato: run ${x.id}, launch ${x.launches + 1}${resume ? ' (resume)' : ''}, ${new Date().toISOString()}: ${command.join(' ')}`,
         });
-        Object.assign(x, { state: 'starting', leader, tree: [], owner: this.me, launches: x.launches + 1, startedAt: Date.now(), endedAt: null, stopRequestedAt: null, exitCode: null, signal: null, message: null });
+        Object.assign(x, { state: 'starting', leader, tree: [], owner: this.me, launches: x.launches + 1, startedAt: Date.now(), endedAt: null, stopRequestedAt: null, exitCode: null, signal: null, message: null, etaSec: null });
+        // An external command starts over, so its progress does too (the trainer continues from its checkpoint).
+        if (x.kind === 'external') Object.assign(x, { step: null, lastLoss: null });
       } catch (e) {
         Object.assign(x, { state: 'failed', endedAt: Date.now(), message: `could not start: ${(e as Error).message}` });
       }
@@ -499,7 +519,7 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
     const s = readTrainerStatus(w.record.runDir);
     if (!s) return;
     const r = w.record;
-    r.step = Math.max(r.step ?? 0, s.step);
+    r.step = s.step; // the trainer's own count (after a resume it restarts from the checkpoint's step)
     if (s.totalSteps !== null) r.totalSteps = s.totalSteps;
     r.bestCheckpoint = s.bestCheckpoint;
     r.bestExpressionScore = s.bestExpressionScore;
@@ -527,8 +547,8 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
     const eta = roundEta(w.meter.etaSec(w.record.totalSteps));
     const local = w.record;
     const nr = updateRecord(this.stateDir, local.id, (x) => {
-      if (step !== null) x.step = Math.max(x.step ?? 0, step, local.step ?? 0);
-      else if (local.step !== null) x.step = local.step;
+      // This launch's rows, or the trainer's status, whichever is further (both restart at a resume's checkpoint).
+      if (step !== null || local.step !== null) x.step = Math.max(step ?? 0, local.step ?? 0);
       if (lastLoss !== null) x.lastLoss = lastLoss;
       x.etaSec = isActive(x.state) ? eta : null;
       if (local.totalSteps !== null) x.totalSteps = local.totalSteps;

@@ -48,8 +48,8 @@ function checkHistory(rows: MetricRow[], upTo: number): void {
   assert.equal(new Set(steps).size, steps.length, 'no row doubled');
 }
 
-for (const kind of ['external (stdout ingested by the supervisor)', 'trainer (its own metrics.jsonl)'] as const) {
-  test(`a ${kind} run survives SIGKILL of its supervisor, is re-attached and leaves nothing after stop`, { skip }, async () => {
+for (const kind of ["external run (stdout ingested by the supervisor)", "trainer run (its own metrics.jsonl)"] as const) {
+  test(`an ${kind} survives SIGKILL of its supervisor, is re-attached and leaves nothing after stop`, { skip }, async () => {
     const sb = sandbox();
     cleanups.push(() => sb.cleanup());
     const external = kind.startsWith('external');
