@@ -6,12 +6,14 @@ import os from 'node:os';
 import { arg } from './args';
 import { benchCorpus } from './corpus';
 import { benchDiagnostics } from './diagnostics';
+import { benchDatasets } from './datasets';
 import { benchMetrics } from './metrics';
 
 /** Sections in the order they run. Add a line here for a new area (its file exports one async function). */
 const SECTIONS: Record<string, () => Promise<void>> = {
   corpus: benchCorpus,
   diagnostics: benchDiagnostics,
+  datasets: benchDatasets,
   metrics: benchMetrics,
 };
 
