@@ -8,6 +8,7 @@ import { benchCorpus } from './corpus';
 import { benchDiagnostics } from './diagnostics';
 import { benchDatasets } from './datasets';
 import { benchMetrics } from './metrics';
+import { benchCharts } from './charts';
 
 /** Sections in the order they run. Add a line here for a new area (its file exports one async function). */
 const SECTIONS: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   diagnostics: benchDiagnostics,
   datasets: benchDatasets,
   metrics: benchMetrics,
+  charts: benchCharts,
 };
 
 async function main(): Promise<void> {
