@@ -128,7 +128,8 @@ export function buildProgram(): Command {
     .option('--force', 'kill the whole run now')
     .option('--json', 'print {"run": …}')
     .action(async (id: string, o: { wait?: boolean; force?: boolean; json?: boolean }) => {
-      exitCode = await runRunsStop(id, o, out);
+      // `runs` has its own --json, which commander gives to it wherever it is written.
+      exitCode = await runRunsStop(id, { ...o, json: o.json || runs.opts<{ json?: boolean }>().json }, out);
     });
   runs
     .command('resume')
@@ -136,7 +137,7 @@ export function buildProgram(): Command {
     .argument('<id>')
     .option('--json', 'print {"run": …}')
     .action((id: string, o: { json?: boolean }) => {
-      exitCode = runRunsResume(id, o, out);
+      exitCode = runRunsResume(id, { json: o.json || runs.opts<{ json?: boolean }>().json }, out);
     });
   runs
     .command('log')
