@@ -10,9 +10,9 @@ import type { MidiDoc } from '../midi/model';
 import type { BarGrid } from './bars';
 
 /** Histogram window around each bar line, in quarter notes, and its bin width. */
-const HIST_FROM_BEATS = -2;
+const HIST_FROM_BEATS = -3;
 const HIST_BIN_BEATS = 1 / 24;
-const HIST_BINS = 96;
+const HIST_BINS = 144;
 /** Grids whose phase is measured (quarter notes). */
 const PHASE_GRIDS = [1 / 4, 1 / 3, 1 / 2, 1] as const;
 
@@ -54,7 +54,7 @@ export function barFeatures(doc: MidiDoc, grid: BarGrid): Float32Array {
     row[2] = ts.numerator / 8;
     row[3] = Math.log2(Math.max(1, ts.denominator));
     const first = onsets[lowerBound(onsets, s + HIST_FROM_BEATS)];
-    row[4] = first === undefined ? 2 : Math.min(2, first - s);
+    row[4] = first === undefined ? 3 : Math.min(3, first - s);
     const prev = iBar > 0 ? onsets[iBar - 1]! : undefined;
     row[5] = prev === undefined ? 4 : Math.min(4, s - prev);
     let k = 6;

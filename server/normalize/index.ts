@@ -29,8 +29,8 @@ export interface NormalizeDocOptions {
 export async function normalizeDoc(doc: MidiDoc, opts: NormalizeDocOptions): Promise<Decoded> {
   const grid = editGrid(doc);
   const bars = grid.startTick.length;
-  let classes = new Int32Array(bars);
-  let confidence: Float32Array | undefined;
+  let classes: Int32Array = new Int32Array(bars);
+  let confidence: Float32Array | undefined = undefined;
   if (opts.method === 'model') {
     if (!opts.modelPath) throw new RangeError('normalizeDoc: method "model" needs modelPath');
     const model = await loadNormalizer(opts.modelPath);

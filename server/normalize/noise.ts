@@ -4,7 +4,7 @@
 // Deterministic for a seed (server/prng.ts). What it does, modelled on real rough MIDI:
 //   - bar-level drift: from some bar on, the content comes late (time inserted at the bar line) or early
 //     (time deleted just before it; only where the deleted span holds no onset, so the edit that undoes
-//     it is exact);
+//     it is exact), the accumulated displacement bounded (maxDisplacementBeats);
 //   - mis-scaled sections: a few bars whose content runs at 94..106 % of the notated length, so the
 //     bar lines drift progressively (each bar's drift is then one edit, rounded to the edit space);
 //   - off-grid onset jitter (below the snap radius), offsets jittered and some durations wrong;
@@ -25,6 +25,8 @@ import { applyTickEdits } from './timeEdits';
 export interface NoiseOptions {
   /** Probability that a bar starts a drift. */
   driftProb: number;
+  /** Largest displacement of a bar's content from its bar line that drifts may build up, in beats. */
+  maxDisplacementBeats: number;
   /** Probability that a bar starts a mis-scaled section (2–6 bars). */
   scaledSectionProb: number;
   /** Largest relative error of a mis-scaled section (0.06 = 94..106 %). */
@@ -40,6 +42,7 @@ export interface NoiseOptions {
 
 export const DEFAULT_NOISE: Readonly<NoiseOptions> = Object.freeze({
   driftProb: 0.06,
+  maxDisplacementBeats: 1.5,
   scaledSectionProb: 0.02,
   scaleMax: 0.06,
   jitterSdBeats: 0.008,
@@ -99,23 +102,26 @@ export function addNoise(clean: MidiDoc, seed: number, opts: NoiseOptions = DEFA
   for (let b = 0; b < B; b++) {
     if (b > 0) R[b] = R[b - 1]! + slope[b - 1]! * grid.lengthTicks[b - 1]!;
     if (rng() < opts.driftProb) {
+      // Candidates keep the content within maxDisplacementBeats of its bar line: a bar slips out and is
+      // later slipped back, as in sequencer files, and the model can see the displacement near the line.
       const len = grid.lengthTicks[b]!;
-      const choices = AMOUNTS_BEATS.filter((a) => a * ppq < 0.5 * len && Math.round(a * ppq) > 0);
-      const a = choices[Math.floor(rng() * choices.length)];
-      if (a !== undefined) {
+      const s = grid.startTick[b]!;
+      const disp = R[b]! - s;
+      const limit = opts.maxDisplacementBeats * ppq;
+      const candidates: number[] = [];
+      for (const a of AMOUNTS_BEATS) {
         const A = Math.round(a * ppq);
-        const early = b > 0 && rng() < 0.5;
+        if (A === 0 || A >= 0.5 * len) continue;
+        if (disp + A <= limit) candidates.push(A);
         // Early content deletes [s - A, s) of the timeline: only where no onset lies there (and the bar
         // before keeps a positive rough length).
-        const s = grid.startTick[b]!;
         const span = A / Math.max(slope[b - 1] ?? 1, 0.5);
-        if (early && !hasOnsetIn(onsets, s - span - 1, s) && R[b]! - A > R[b - 1]! + 1) {
-          R[b] = R[b]! - A;
-          driftBars.push(b);
-        } else if (!early) {
-          R[b] = R[b]! + A;
-          driftBars.push(b);
-        }
+        if (b > 0 && disp - A >= -limit && !hasOnsetIn(onsets, s - span - 1, s) && R[b]! - A > R[b - 1]! + 1) candidates.push(-A);
+      }
+      const shift = candidates[Math.floor(rng() * candidates.length)];
+      if (shift !== undefined) {
+        R[b] = R[b]! + shift;
+        driftBars.push(b);
       }
     }
     if (scaledLeft === 0 && rng() < opts.scaledSectionProb) {

@@ -26,7 +26,7 @@ export function applyTickEdits(values: Float64Array, edits: readonly TickEdit[])
   if (n === 0 || edits.length === 0) return;
   const tree = new Float64Array(n + 1);
   const addFrom = (i: number, delta: number): void => {
-    for (let k = i + 1; k <= n; k += k & -k) tree[k] += delta;
+    for (let k = i + 1; k <= n; k += k & -k) tree[k] = tree[k]! + delta;
   };
   const cur = (i: number): number => {
     let s = values[i]!;
