@@ -63,6 +63,7 @@ export async function activate(ext: vscode.ExtensionContext): Promise<void> {
     });
     return;
   }
+  ctx.health.update({ started: true });
   ext.subscriptions.push(client, ...startSync(ctx), listenForDatasetChanges(ctx));
 }
 

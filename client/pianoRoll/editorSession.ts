@@ -41,9 +41,7 @@ export class PianoRollSession implements vscode.Disposable {
     renderWebview(panel.webview, ctx.ext.extensionUri, {
       name: 'pianoRoll',
       title: vscode.workspace.asRelativePath(doc.uri),
-      allowBlobMedia: true,
-      allowLocalFetch: true,
-      allowWorkers: true,
+      // The synth is WebAudio oscillators (webviews/pianoRoll/synth.ts): no media, fetch or workers to allow.
       config: { fileName: doc.uri.path.split('/').pop() },
     });
     this.relay = createRelay<ViewToHost, HostToView>({
@@ -178,11 +176,6 @@ export class PianoRollSession implements vscode.Disposable {
   /** Called by the provider after any save of the document. */
   async announceSaved(output: string): Promise<void> {
     await this.relay.post({ kind: 'saved', output });
-  }
-
-  /** Routed keyboard commands (play, fit, zoom). */
-  async command(command: 'play' | 'fit' | 'zoomIn' | 'zoomOut'): Promise<void> {
-    await this.relay.post({ kind: 'command', command });
   }
 
   dispose(): void {

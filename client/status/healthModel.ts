@@ -14,6 +14,8 @@ export class HealthModel {
   status: StatusParams | null = null;
   /** Set when the server process could not start or stopped. */
   serverError: string | null = null;
+  /** The server answered `initialize` (before its first status it counts as ok and idle). */
+  started = false;
   trusted: boolean;
   readonly changed = new Signal<void>();
 
@@ -21,7 +23,7 @@ export class HealthModel {
     this.trusted = trusted;
   }
 
-  update(patch: Partial<Pick<HealthModel, 'status' | 'serverError' | 'trusted'>>): void {
+  update(patch: Partial<Pick<HealthModel, 'status' | 'serverError' | 'trusted' | 'started'>>): void {
     Object.assign(this, patch);
     this.changed.fire();
   }
@@ -31,7 +33,7 @@ export class HealthModel {
     const untrusted = !this.trusted || this.status?.trusted === false;
     const prefix = untrusted ? '$(shield) ' : '';
     const trustLine = untrusted ? '\n\nRestricted Mode: run specs are checked, but nothing is run until you trust this workspace.' : '';
-    const s = this.status;
+    const s = this.status ?? (this.started ? { health: 'ok' as const, message: '', busy: false, trusted: this.trusted } : null);
     if (!s) return { text: `${prefix}$(loading~spin) Rubato`, tooltip: `Rubato server: starting…${trustLine}`, background: null };
     const icon = s.health === 'error' ? '$(error)' : s.health === 'warning' ? '$(warning)' : s.busy ? '$(loading~spin)' : '$(check)';
     const what = s.message || (s.busy ? 'working' : 'ready');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { COMMANDS, TEST_STATE_COMMAND } from '../../../client/commands';
+import { COMMANDS, TEST_STATE_COMMAND, type CommandSpec } from '../../../client/commands';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -43,7 +43,7 @@ test('contributed commands are exactly the command table, with its titles, in ca
 
 test('the palette hides exactly the commands the table marks as not for the palette', () => {
   const palette = manifest.contributes.menus?.commandPalette ?? [];
-  for (const [id, spec] of Object.entries(COMMANDS)) {
+  for (const [id, spec] of Object.entries(COMMANDS) as [string, CommandSpec][]) {
     const entry = palette.find((p) => p.command === id);
     if (spec.palette === 'always') assert.equal(entry, undefined, `${id} is always in the palette`);
     else assert.equal(entry?.when, spec.palette === 'never' ? 'false' : spec.palette, `${id} palette when`);

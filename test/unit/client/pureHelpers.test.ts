@@ -54,6 +54,9 @@ test('status bar: the active run and server health, including Restricted Mode an
   assert.equal(runStatusText(run({ state: 'stopping', lastLoss: null, etaSec: null })), '$(loading~spin) tiny-cpu 120/1000');
   const h = new HealthModel(true);
   assert.equal(h.view().text, '$(loading~spin) Rubato');
+  assert.match(h.view().tooltip, /starting/);
+  h.update({ started: true });
+  assert.equal(h.view().text, '$(check) Rubato', 'started and no status yet: ready');
   const views: [Parameters<HealthModel['update']>[0], string, string | null][] = [
     [{ status: { health: 'ok', message: '', busy: false, trusted: true } }, '$(check) Rubato', null],
     [{ status: { health: 'ok', message: '', busy: true, trusted: true } }, '$(loading~spin) Rubato', null],
