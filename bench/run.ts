@@ -6,6 +6,7 @@ import os from 'node:os';
 import { arg } from './args';
 import { benchCorpus } from './corpus';
 import { benchDiagnostics } from './diagnostics';
+import { benchRunLatency } from './runLatency';
 import { benchDatasets } from './datasets';
 import { benchMetrics } from './metrics';
 import { benchCharts } from './charts';
@@ -14,6 +15,7 @@ import { benchCharts } from './charts';
 const SECTIONS: Record<string, () => Promise<void>> = {
   corpus: benchCorpus,
   diagnostics: benchDiagnostics,
+  runLatency: benchRunLatency,
   datasets: benchDatasets,
   metrics: benchMetrics,
   charts: benchCharts,
