@@ -58,7 +58,10 @@ export async function analyzeDuplicates(roots: readonly string[], opts: DupesOpt
       inodeOf.set(key, i);
       inodes.push({ rep: f, paths: [] });
     }
-    inodes[i]!.paths.push(f.display);
+    const n = inodes[i]!;
+    n.paths.push(f.display);
+    // The smallest path stands for the inode, whatever order the parallel walk met its paths in (stable cache keys).
+    if (f.display < n.rep.display) n.rep = f;
     fileInode.push(i);
   }
 
