@@ -269,6 +269,7 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
   tick(): void {
     if (this.ticking || this.disposed) return;
     this.ticking = true;
+    // Called from timers and fs.watch: nothing may escape (the server must keep serving whatever a run does).
     try {
       if (Date.now() - this.lastRescanAt >= RESCAN_EVERY_MS) this.rescan();
       let anyQueued = false;
@@ -283,6 +284,8 @@ export class RunSupervisor extends EventEmitter<SupervisorEvents> {
         }
       }
       if (anyQueued) this.schedule();
+    } catch (e) {
+      this.problem(`state folder ${this.stateDir}: ${(e as Error).message}`);
     } finally {
       this.ticking = false;
     }

@@ -49,7 +49,7 @@ function checkHistory(rows: MetricRow[], upTo: number): void {
 }
 
 for (const kind of ["external run (stdout ingested by the supervisor)", "trainer run (its own metrics.jsonl)"] as const) {
-  test(`an ${kind} survives SIGKILL of its supervisor, is re-attached and leaves nothing after stop`, { skip }, async () => {
+  test(`${kind.startsWith("external") ? "an" : "a"} ${kind} survives SIGKILL of its supervisor, is re-attached and leaves nothing after stop`, { skip }, async () => {
     const sb = sandbox();
     cleanups.push(() => sb.cleanup());
     const external = kind.startsWith('external');
