@@ -8,6 +8,7 @@ import {
   PreviewLoadRequest,
   type PreviewHumanizeResult,
   type PreviewLoadResult,
+  type StyleSliderSpec,
 } from '../../server/protocol';
 import { checkHostToView, checkViewToHost, type HostToView, type RollMark, type ViewToHost } from '../../server/protocol/webview/pianoRoll';
 import type { RubatoContext } from '../context';
@@ -16,7 +17,7 @@ import { createRelay, type Relay } from '../webview/messaging';
 import { renderWebview } from '../webview/resources';
 import type { PianoRollDocument } from './document';
 import { saveHumanized } from './save';
-import { DEFAULT_STRENGTH, sameSettings, type HumanizeSettings } from './settings';
+import { DEFAULT_STRENGTH, sameWithinSteps, type HumanizeSettings } from './settings';
 
 /** A humanized take computed before the editor opened ("Humanize and Preview"), shown without a second request. */
 export interface PrimedTake {
@@ -63,8 +64,9 @@ export class PianoRollSession implements vscode.Disposable {
       case 'humanize': {
         this.seq = Math.max(this.seq, m.seq);
         const settings: HumanizeSettings = { style: m.style, strength: m.strength, method: m.method };
-        // The view asks for a take with its defaults on load: that is not an edit until the user changes something.
-        if (this.doc.settings !== null || !this.isBaseline(settings)) this.doc.edit(settings);
+        // The view asks for a take with its (step-snapped) defaults on load: that is no edit; a moved slider is.
+        const reference = this.doc.settings ?? this.baseline;
+        if (!sameWithinSteps(reference, settings, this.sliders)) this.doc.edit(settings);
         return this.humanize(settings, m.seq);
       }
       case 'save':
@@ -79,11 +81,9 @@ export class PianoRollSession implements vscode.Disposable {
     }
   }
 
+  /** The settings the view was initialised with when the document had none (its defaults). */
   private baseline: HumanizeSettings | null = null;
-
-  private isBaseline(s: HumanizeSettings): boolean {
-    return sameSettings(this.baseline, s);
-  }
+  private sliders: StyleSliderSpec[] = [];
 
   private async init(): Promise<void> {
     let loaded: PreviewLoadResult;
@@ -93,6 +93,7 @@ export class PianoRollSession implements vscode.Disposable {
       await this.relay.post({ kind: 'error', seq: null, message: err instanceof Error ? err.message : String(err) });
       return;
     }
+    this.sliders = loaded.sliders;
     if (this.primed) this.doc.edit(this.primed.settings, 'Humanize');
     const current = this.doc.settings;
     this.baseline = current ?? { style: loaded.defaultStyle, strength: DEFAULT_STRENGTH, method: 'auto' };
@@ -110,13 +111,19 @@ export class PianoRollSession implements vscode.Disposable {
       },
     });
     if (this.primed) {
-      const { result } = this.primed;
+      const primed = this.primed;
       this.primed = null;
-      await this.postSettings(this.doc.settings);
-      await this.relay.post({ kind: 'humanized', seq: this.seq, take: result.take, method: result.method, provider: result.provider, warnings: result.warnings });
+      await this.showTake(primed);
     } else if (current) {
       await this.showSettings(current);
     }
+  }
+
+  /** A take computed elsewhere ("Humanize and Preview"): move the sliders to its settings and draw it. */
+  async showTake({ settings, result }: PrimedTake): Promise<void> {
+    this.inFlight?.cancel();
+    await this.postSettings(settings);
+    await this.relay.post({ kind: 'humanized', seq: this.seq, take: result.take, method: result.method, provider: result.provider, warnings: result.warnings });
   }
 
   private source(): { path: string; bytesBase64: string } {

@@ -39,6 +39,7 @@ export class PianoRollProvider implements vscode.CustomEditorProvider<PianoRollD
     const open = this.documents.get(uri.toString());
     if (open) {
       open.edit(take.settings, 'Humanize');
+      for (const s of this.sessions.get(open) ?? []) void s.showTake(take);
       return true;
     }
     this.primed.set(uri.toString(), take);

@@ -33,6 +33,8 @@ export async function saveHumanized(ctx: RubatoContext, doc: PianoRollDocument, 
     result = await call<PreviewSaveResult>(ctx.client, PreviewSaveRequest.method, { ...params, overwrite: true }, token);
     if (result.status !== 'written') throw new Error(`${result.output} could not be replaced`);
   }
+  // The file is now this document's own output: later saves (auto save included) replace it without asking.
+  if (!destination) doc.replaceConfirmed = true;
   ctx.log.info(`wrote ${result.output} (${result.notes} notes, ${result.method})`);
   return result.output;
 }

@@ -1,7 +1,7 @@
 // The piano-roll document's editable state: the humanize settings (style sliders, strength, method).
 // Equality, the hot-exit backup format, and where a humanized file goes. Pure.
 
-import { checkPreviewStyle, checkStrength, PREVIEW_METHODS, type PreviewMethod, type PreviewStyle } from '../../server/protocol';
+import { checkPreviewStyle, checkStrength, PREVIEW_METHODS, type PreviewMethod, type PreviewStyle, type StyleSliderSpec } from '../../server/protocol';
 
 export interface HumanizeSettings {
   style: PreviewStyle;
@@ -16,6 +16,22 @@ export function sameSettings(a: HumanizeSettings | null, b: HumanizeSettings | n
   if (a === null || b === null) return a === b;
   if (a.strength !== b.strength || a.method !== b.method) return false;
   return (Object.keys(a.style) as (keyof PreviewStyle)[]).every((k) => a.style[k] === b.style[k]);
+}
+
+/** The view's strength slider step (webviews/pianoRoll/controls.ts). */
+export const STRENGTH_STEP = 0.01;
+
+/**
+ * Equal up to the sliders' resolution: a range input snaps a value to its step, so the settings the view
+ * sends back for unmoved sliders differ from ours by less than half a step. Such a difference is no edit.
+ */
+export function sameWithinSteps(a: HumanizeSettings | null, b: HumanizeSettings | null, sliders: readonly StyleSliderSpec[]): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.method !== b.method || Math.abs(a.strength - b.strength) > STRENGTH_STEP / 2 + 1e-9) return false;
+  return (Object.keys(a.style) as (keyof PreviewStyle)[]).every((k) => {
+    const step = sliders.find((sl) => sl.name === k)?.step ?? 0;
+    return Math.abs(a.style[k] - b.style[k]) <= step / 2 + 1e-9;
+  });
 }
 
 export function checkSettings(x: unknown): string | null {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { datasetsProgressText } from '../../../client/datasets/progressText';
 import { gpuLines, strayLabel } from '../../../client/gpu/gpuText';
 import { normalizedPathFor, normalizeMarks } from '../../../client/pianoRoll/normalizeMarks';
-import { decodeBackup, encodeBackup, humanizedPathFor, sameSettings, samePath, type HumanizeSettings } from '../../../client/pianoRoll/settings';
+import { decodeBackup, encodeBackup, humanizedPathFor, sameSettings, samePath, sameWithinSteps, type HumanizeSettings } from '../../../client/pianoRoll/settings';
 import { HealthModel } from '../../../client/status/healthModel';
 import { runStatusText } from '../../../client/status/runStatusText';
 import { checkMarks } from '../../../server/protocol/webview/pianoRoll';
@@ -21,6 +21,18 @@ test('settings equality compares every slider, the strength and the method', () 
   assert.ok(!sameSettings(s(), s({ strength: 0.9 })));
   assert.ok(!sameSettings(s(), s({ method: 'rules' })));
   assert.ok(!sameSettings(s(), s({ style: { ...s().style, pedal: 0.25 } })));
+});
+
+test('values the sliders snapped to their step are the same settings; a moved slider is not', () => {
+  const sliders = (['rubato', 'dynamics', 'articulation', 'pedal', 'tempo'] as const).map((name) => ({ name, label: name, min: -5, max: 20, step: name === 'dynamics' ? 0.5 : 0.01, doc: '' }));
+  const model = s({ style: { rubato: 0.3350199992971227, dynamics: 15.61424496546296, articulation: -0.38986195953589203, pedal: 0.5333509026639401, tempo: 0.11119639370151564 } });
+  const snapped = s({ style: { rubato: 0.34, dynamics: 15.5, articulation: -0.39, pedal: 0.53, tempo: 0.11 } });
+  assert.ok(sameWithinSteps(model, snapped, sliders));
+  assert.ok(!sameWithinSteps(model, s({ ...snapped, style: { ...snapped.style, dynamics: 16 } }), sliders), 'one step on dynamics');
+  assert.ok(!sameWithinSteps(model, s({ ...snapped, style: { ...snapped.style, rubato: 0.35 } }), sliders), 'one step on rubato');
+  assert.ok(!sameWithinSteps(model, { ...snapped, strength: 0.99 }, sliders));
+  assert.ok(!sameWithinSteps(model, { ...snapped, method: 'rules' }, sliders));
+  assert.ok(sameWithinSteps(null, null, sliders) && !sameWithinSteps(model, null, sliders));
 });
 
 test('a backup round-trips; a damaged one is a clear error', () => {
