@@ -126,6 +126,8 @@ const effectiveMode = (): AbMode => (b ? saved.mode : 'A');
 // ---- state
 
 function persist(): void {
+  // Before the first view model the axes are placeholders: saving them would stop the first fit.
+  if (!model) return;
   saved = { ...saved, time, pitch };
   vscode.setState(saved);
 }
@@ -214,7 +216,7 @@ function handle(m: HostToView): void {
       controls.setPlayTake(saved.playTake);
       controls.setInfo(m.view.warnings.length ? `${m.view.warnings.length} warning(s): ${m.view.warnings[0]}` : `${m.view.score.notes.pitch.length} notes`);
       autoFit = !saved.time || !saved.pitch;
-      if (autoFit) fitAll();
+      if (autoFit || !saved.time || !saved.pitch) fitAll();
       else {
         time = saved.time;
         pitch = clampPitch(saved.pitch);

@@ -186,31 +186,78 @@ function noteRect(f: FrameInput, on: number, off: number, pitch: number): [numbe
   return [x, y + (rh > 4 ? 0.5 : 0), w, Math.max(1, rh > 4 ? rh - 1 : rh)];
 }
 
+/** Above this many visible notes (zoomed out), notes are merged per pixel column and key row first. */
+export const MERGE_ABOVE = 3000;
+
 function drawNotes(ctx: CanvasRenderingContext2D, f: FrameInput, p: PreparedTake, idx: Int32Array, color: string, alpha: number, shaded: boolean, theme: Theme): void {
-  const { pitch, onsetSec, offsetSec, confidence } = p.take.notes;
+  const levels = shaded && p.take.notes.confidence ? ALPHA_LEVELS : 1;
   ctx.fillStyle = color;
-  const levels = shaded && confidence ? ALPHA_LEVELS : 1;
-  for (let level = 0; level < levels; level++) {
-    ctx.beginPath();
-    let any = false;
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k]!;
-      if (levels > 1 && alphaLevel(confidence![i]!) !== level) continue;
-      const [x, y, w, h] = noteRect(f, onsetSec[i]!, offsetSec[i]!, pitch[i]!);
-      ctx.rect(x, y, w, h);
-      any = true;
-    }
-    if (!any) continue;
+  const paths = idx.length > MERGE_ABOVE ? mergedPaths(f, p, idx, levels) : notePaths(f, p, idx, levels);
+  paths.forEach((path, level) => {
+    if (!path) return;
     ctx.globalAlpha = levels > 1 ? alpha * confidenceAlpha((level + 0.5) / ALPHA_LEVELS) : alpha;
-    ctx.fill();
+    ctx.fill(path);
     if (theme.highContrast) {
       ctx.globalAlpha = 1;
       ctx.strokeStyle = theme.noteBorder;
       ctx.lineWidth = 1;
-      ctx.stroke();
+      ctx.stroke(path);
+    }
+  });
+  ctx.globalAlpha = 1;
+}
+
+/** One path per alpha level, one rectangle per note. */
+function notePaths(f: FrameInput, p: PreparedTake, idx: Int32Array, levels: number): (Path2D | null)[] {
+  const { pitch, onsetSec, offsetSec, confidence } = p.take.notes;
+  const paths: (Path2D | null)[] = new Array(levels).fill(null);
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    const level = levels > 1 ? alphaLevel(confidence![i]!) : 0;
+    const path = (paths[level] ??= new Path2D());
+    const [x, y, w, h] = noteRect(f, onsetSec[i]!, offsetSec[i]!, pitch[i]!);
+    path.rect(x, y, w, h);
+  }
+  return paths;
+}
+
+/**
+ * Zoomed out, thousands of notes share pixels. Mark each (pixel column, key) cell with the most
+ * confident level of any note covering it, then emit one rectangle per run of equal cells in a row:
+ * the picture is the same at this zoom, the rectangles are bounded by the screen, not the piece.
+ */
+function mergedPaths(f: FrameInput, p: PreparedTake, idx: Int32Array, levels: number): (Path2D | null)[] {
+  const { pitch, onsetSec, offsetSec, confidence } = p.take.notes;
+  const r = f.layout.roll;
+  const W = Math.max(1, Math.ceil(r.w));
+  const low = Math.floor(f.pitch.low);
+  const R = Math.ceil(f.pitch.rows) + 2;
+  const cells = new Int8Array(W * R).fill(-1);
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    const row = pitch[i]! - low;
+    if (row < 0 || row >= R) continue;
+    const level = levels > 1 ? alphaLevel(confidence![i]!) : 0;
+    const x0 = Math.max(0, Math.floor((onsetSec[i]! - f.time.startSec) / f.time.secPerPx));
+    const x1 = Math.min(W - 1, Math.max(x0, Math.ceil((offsetSec[i]! - f.time.startSec) / f.time.secPerPx) - 1));
+    const base = row * W;
+    for (let x = x0; x <= x1; x++) if (cells[base + x]! < level) cells[base + x] = level;
+  }
+  const paths: (Path2D | null)[] = new Array(levels).fill(null);
+  const rh = rowHeight(f.pitch, r.h);
+  for (let row = 0; row < R; row++) {
+    const base = row * W;
+    const y = r.y + pitchToY(f.pitch, low + row, r.h);
+    let x = 0;
+    while (x < W) {
+      const level = cells[base + x]!;
+      let end = x + 1;
+      while (end < W && cells[base + end] === level) end++;
+      if (level >= 0) (paths[level] ??= new Path2D()).rect(r.x + x, y + (rh > 4 ? 0.5 : 0), end - x, Math.max(1, rh > 4 ? rh - 1 : rh));
+      x = end;
     }
   }
-  ctx.globalAlpha = 1;
+  return paths;
 }
 
 /** The benchmark's baseline: every note of the piece, one fillRect and one fillStyle each, no culling. */
@@ -301,12 +348,28 @@ function drawVelocity(ctx: CanvasRenderingContext2D, f: FrameInput, p: PreparedT
   ctx.globalAlpha = alpha;
   ctx.beginPath();
   const n = idx ? idx.length : onsetSec.length;
-  for (let k = 0; k < n; k++) {
-    const i = idx ? idx[k]! : k;
-    const x = r.x + secToX(f.time, onsetSec[i]!);
-    const h = (velocity[i]! / 127) * (r.h - 2);
-    ctx.rect(x, r.y + r.h - h, 1.5, h);
-    ctx.rect(x - 1.5, r.y + r.h - h - 1.5, 4, 3);
+  if (idx && n > MERGE_ABOVE) {
+    // Zoomed out: the loudest note per pixel column is what a stem there can show.
+    const W = Math.max(1, Math.ceil(r.w));
+    const top = new Float32Array(W);
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      const x = Math.floor(secToX(f.time, onsetSec[i]!));
+      if (x >= 0 && x < W && velocity[i]! > top[x]!) top[x] = velocity[i]!;
+    }
+    for (let x = 0; x < W; x++) {
+      if (top[x]! <= 0) continue;
+      const h = (top[x]! / 127) * (r.h - 2);
+      ctx.rect(r.x + x, r.y + r.h - h, 1, h);
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const i = idx ? idx[k]! : k;
+      const x = r.x + secToX(f.time, onsetSec[i]!);
+      const h = (velocity[i]! / 127) * (r.h - 2);
+      ctx.rect(x, r.y + r.h - h, 1.5, h);
+      ctx.rect(x - 1.5, r.y + r.h - h - 1.5, 4, 3);
+    }
   }
   ctx.fill();
   ctx.globalAlpha = 1;
@@ -352,8 +415,12 @@ function drawTempo(ctx: CanvasRenderingContext2D, f: FrameInput, takes: ([Prepar
     ctx.beginPath();
     const first = Math.max(0, lowerBound(sec, t0) - 1);
     let started = false;
+    let lastPx = -Infinity;
     for (let i = first; i < sec.length; i++) {
       const x = r.x + secToX(f.time, Math.max(sec[i]!, t0 - f.time.secPerPx));
+      // Zoomed out, many tempo changes share a pixel: keep the first of each pixel column only.
+      if (x - lastPx < 1 && i + 1 < sec.length && sec[i]! <= t1) continue;
+      lastPx = x;
       const yy = y(bpm[i]!);
       if (!started) ctx.moveTo(x, yy);
       else ctx.lineTo(x, yy);
