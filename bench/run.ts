@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { arg } from './args';
 import { benchCorpus } from './corpus';
+import { benchPianoRoll } from './pianoRoll';
 import { benchDiagnostics } from './diagnostics';
 import { benchRunLatency } from './runLatency';
 import { benchDatasets } from './datasets';
@@ -14,6 +15,7 @@ import { benchCharts } from './charts';
 /** Sections in the order they run. Add a line here for a new area (its file exports one async function). */
 const SECTIONS: Record<string, () => Promise<void>> = {
   corpus: benchCorpus,
+  pianoRoll: benchPianoRoll,
   diagnostics: benchDiagnostics,
   runLatency: benchRunLatency,
   datasets: benchDatasets,
