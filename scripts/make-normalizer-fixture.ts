@@ -4,13 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { classNames } from '../server/normalize/editSpace';
+import { displacementBinNames } from '../server/normalize/editSpace';
 import { NORMALIZER_FEATURE_NAMES } from '../server/normalize/features';
 
 const out = path.join(__dirname, '..', 'test', 'fixtures', 'normalizer');
 mkdirSync(out, { recursive: true });
 const names = path.join(out, 'names.json');
-writeFileSync(names, JSON.stringify({ feature_names: NORMALIZER_FEATURE_NAMES, class_names: classNames() }, null, 2) + '\n');
+writeFileSync(names, JSON.stringify({ feature_names: NORMALIZER_FEATURE_NAMES, class_names: displacementBinNames() }, null, 2) + '\n');
 const python = process.argv[2] ?? 'python3';
 const r = spawnSync(python, [path.join(__dirname, 'make-normalizer-fixture.py'), '--names', names, '--out', out], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

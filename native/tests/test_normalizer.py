@@ -28,7 +28,7 @@ def make_data(root: Path, seed: int = 0) -> None:
         lengths = rng.integers(20, 60, n)
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
         labels = rng.integers(0, C, offsets[-1]).astype(np.int32)
-        labels[rng.random(offsets[-1]) < 0.5] = 0
+        labels[rng.random(offsets[-1]) < 0.5] = C // 2
         feats = rng.normal(0, 1, (offsets[-1], F)).astype(np.float32)
         feats[:, 0] = labels * 2.0
         np.save(root / f"{split}.features.npy", feats)

@@ -5,7 +5,7 @@
 // the test split's scores are not opened. Layout of the output folder:
 //   meta.json                         feature and class names, noise options, seeds, counts, data hash
 //   <split>.features.npy  f4 [bars, F]   every sequence's bars, concatenated
-//   <split>.labels.npy    i4 [bars]
+//   <split>.labels.npy    i4 [bars]      displacement bin per bar (editSpace.ts), the model's target
 //   <split>.offsets.npy   i4 [sequences + 1]   sequence k is rows offsets[k] .. offsets[k+1]
 // The folder is built beside its final place and renamed into it; an existing folder is replaced only
 // when it holds our meta.json (it is ours), never anything else.
@@ -18,11 +18,11 @@ import { foldersOfSplit } from '../corpus/load';
 import { encodeNpy } from '../dataset/npy';
 import { readMidiFile } from '../midi/read';
 import { editGrid } from './decode';
-import { classNames } from './editSpace';
+import { displacementBin, displacementBinNames } from './editSpace';
 import { barFeatures, NORMALIZER_FEATURE_NAMES, N_NORMALIZER_FEATURES } from './features';
 import { addNoise, DEFAULT_NOISE } from './noise';
 
-export const NORMALIZER_DATA_VERSION = 'normalizer-data-v1';
+export const NORMALIZER_DATA_VERSION = 'normalizer-data-v2';
 export const META_FILE = 'meta.json';
 
 export interface BuildNormalizerDataOptions {
@@ -66,7 +66,7 @@ export function buildSplit(dataDir: string, split: 'train' | 'val', versions: nu
       const noisy = addNoise(clean, noiseSeed(f.id, k));
       const grid = editGrid(noisy.rough);
       feats.push(barFeatures(noisy.rough, grid));
-      labels.push(noisy.labels);
+      labels.push(Int32Array.from(noisy.displacementBeats, displacementBin));
       offsets.push(offsets[offsets.length - 1]! + noisy.labels.length);
     }
   }
@@ -101,15 +101,15 @@ export function buildNormalizerData(opts: BuildNormalizerDataOptions): Record<st
     writeFileSync(path.join(tmp, `${split}.features.npy`), encodeNpy({ dtype: 'f4', shape: [bars, N_NORMALIZER_FEATURES], data: a.features }));
     writeFileSync(path.join(tmp, `${split}.labels.npy`), encodeNpy({ dtype: 'i4', shape: [bars], data: a.labels }));
     writeFileSync(path.join(tmp, `${split}.offsets.npy`), encodeNpy({ dtype: 'i4', shape: [a.offsets.length], data: a.offsets }));
-    let edits = 0;
-    for (const l of a.labels) if (l !== 0) edits++;
-    counts[split] = { pieces: a.pieces, sequences: a.offsets.length - 1, bars, edits };
-    log(`${split}: ${a.pieces} scores, ${a.offsets.length - 1} noisy versions, ${bars} bars, ${edits} edits`);
+    let displaced = 0;
+    for (const l of a.labels) if (l !== displacementBin(0)) displaced++;
+    counts[split] = { pieces: a.pieces, sequences: a.offsets.length - 1, bars, displaced };
+    log(`${split}: ${a.pieces} scores, ${a.offsets.length - 1} noisy versions, ${bars} bars, ${displaced} off their bar line`);
   }
   const meta = {
     version: NORMALIZER_DATA_VERSION,
     feature_names: NORMALIZER_FEATURE_NAMES,
-    class_names: classNames(),
+    class_names: displacementBinNames(),
     noise: DEFAULT_NOISE,
     versions: opts.versions,
     splits: counts,

@@ -52,3 +52,44 @@ export function classNames(): string[] {
   const fmt = (a: number): string => String(Math.round(a * 1e6) / 1e6);
   return ['keep', ...AMOUNTS_BEATS.map((a) => `subtract:${fmt(a)}`), ...AMOUNTS_BEATS.map((a) => `add:${fmt(a)}`)];
 }
+
+// What the model predicts: per bar, how far the bar's content sits from its bar line in the rough
+// file (its displacement), in bins of 1/24 beat within ±1.5 beats. Why not the edit class directly: an
+// edit is the *change* of displacement from one bar to the next, so a model that misses one edit would
+// leave every later bar wrong; a displacement is visible around each bar line on its own, so one wrong
+// bar costs at most that bar. `editsFromDisplacements` turns displacements into edits, one per bar.
+
+export const DISPLACEMENT_STEP_BEATS = 1 / 24;
+export const MAX_DISPLACEMENT_BEATS = 1.5;
+const HALF_BINS = Math.round(MAX_DISPLACEMENT_BEATS / DISPLACEMENT_STEP_BEATS);
+export const N_DISPLACEMENT_BINS = 2 * HALF_BINS + 1;
+
+/** Bin of a displacement in beats (rounded, clipped to ±MAX_DISPLACEMENT_BEATS). */
+export function displacementBin(beats: number): number {
+  const k = Number.isFinite(beats) ? Math.round(beats / DISPLACEMENT_STEP_BEATS) : 0;
+  return Math.max(-HALF_BINS, Math.min(HALF_BINS, k)) + HALF_BINS;
+}
+
+export function binDisplacement(bin: number): number {
+  return (bin - HALF_BINS) * DISPLACEMENT_STEP_BEATS;
+}
+
+export function displacementBinNames(): string[] {
+  return Array.from({ length: N_DISPLACEMENT_BINS }, (_, i) => `displacement:${i - HALF_BINS}/24`);
+}
+
+/**
+ * One edit class per bar from per-bar displacements (beats, content late > 0): bar by bar, the edit
+ * that brings the still-uncorrected displacement back to the line, rounded to the edit space, exactly
+ * as the oracle labels noise (noise.ts). Pure; at most one edit per bar by construction.
+ */
+export function editsFromDisplacements(displacementBeats: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(displacementBeats.length);
+  let corrected = 0;
+  for (let b = 0; b < displacementBeats.length; b++) {
+    const cls = displacementToClass(Number(displacementBeats[b]) - corrected);
+    out[b] = cls;
+    corrected += classDisplacement(cls);
+  }
+  return out;
+}

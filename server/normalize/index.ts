@@ -1,4 +1,5 @@
-// The normalizer pipeline: rough MidiDoc → per-bar features → model classes → decoded, snapped MidiDoc.
+// The normalizer pipeline: rough MidiDoc → per-bar features → model displacements → one edit class per bar
+// (editsFromDisplacements) → decoded, snapped MidiDoc.
 // `normalizeFile` is the plain async function the CLI and the language server call.
 
 import { existsSync, realpathSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { decodeEdits, editGrid, type AppliedEdit, type Decoded } from './decode'
 import { barFeatures } from './features';
 import { loadNormalizer, predictBars } from './model';
 import { DEFAULT_SNAP, type SnapOptions } from './snap';
+import { binDisplacement, editsFromDisplacements } from './editSpace';
 
 export type NormalizeMethod = 'model' | 'snap';
 
@@ -21,8 +23,26 @@ export interface NormalizeDocOptions {
   modelPath?: string;
   /** Snap after the edits (default DEFAULT_SNAP); null turns snapping off. */
   snap?: SnapOptions | null;
-  /** An edit is applied only when its probability is at least this (default 0: the argmax). */
-  minConfidence?: number;
+  /** Median filter over predicted displacements, in bars (odd; 1 = none). Default DEFAULT_MEDIAN_BARS. */
+  medianBars?: number;
+}
+
+/**
+ * Displacement is constant between drifts, so a one-bar blip in the prediction is an error that would
+ * cost two edits (out and back); a running median removes it. Chosen on the val split.
+ */
+export const DEFAULT_MEDIAN_BARS = 7;
+
+/** Running median over a window of `width` bars (odd; edges use the bars that exist). Pure. */
+export function medianFilter(x: Float64Array, width: number): Float64Array {
+  const h = Math.floor(Math.max(1, width) / 2);
+  if (h === 0) return x;
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const w = Array.from(x.subarray(Math.max(0, i - h), Math.min(x.length, i + h + 1))).sort((a, b) => a - b);
+    out[i] = w[Math.floor((w.length - 1) / 2)]!;
+  }
+  return out;
 }
 
 /** Normalizes a document in memory (no I/O besides loading the model). */
@@ -35,10 +55,8 @@ export async function normalizeDoc(doc: MidiDoc, opts: NormalizeDocOptions): Pro
     if (!opts.modelPath) throw new RangeError('normalizeDoc: method "model" needs modelPath');
     const model = await loadNormalizer(opts.modelPath);
     const p = await predictBars(model, barFeatures(doc, grid), bars);
-    classes = p.classes;
+    classes = editsFromDisplacements(medianFilter(Float64Array.from(p.classes, binDisplacement), opts.medianBars ?? DEFAULT_MEDIAN_BARS));
     confidence = p.confidence;
-    const min = opts.minConfidence ?? 0;
-    for (let b = 0; b < bars; b++) if (p.confidence[b]! < min) classes[b] = 0;
   }
   const snap = opts.snap === null ? undefined : (opts.snap ?? DEFAULT_SNAP);
   return decodeEdits(doc, classes, { ...(confidence ? { confidence } : {}), ...(snap ? { snap } : {}) });

@@ -1,4 +1,4 @@
-// Runs the exported normalizer (ONNX) with onnxruntime-node: per-bar features in, class probabilities out.
+// Runs the exported normalizer (ONNX) with onnxruntime-node: per-bar features in, displacement-bin probabilities out.
 //
 // The file must say it is a Rubato normalizer for this feature and class schema (metadata_props written by
 // native/rubato_native/normalizer/export.py); anything else is a ModelFileError naming the file.
@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelFileError, scanModelProto } from '../inference/onnxMetadata';
-import { classNames, N_CLASSES } from './editSpace';
+import { displacementBinNames, N_DISPLACEMENT_BINS as N_CLASSES } from './editSpace';
 import { NORMALIZER_FEATURE_NAMES, N_NORMALIZER_FEATURES } from './features';
 
 export { ModelFileError } from '../inference/onnxMetadata';
@@ -20,9 +20,9 @@ export interface NormalizerModel {
 }
 
 export interface BarPredictions {
-  /** Chosen class per bar (argmax). */
+  /** Most probable displacement bin per bar (editSpace.ts). */
   classes: Int32Array;
-  /** Probability of the chosen class per bar. */
+  /** Its probability per bar. */
   confidence: Float32Array;
 }
 
@@ -85,7 +85,7 @@ export function checkNormalizerMetadata(bytes: Uint8Array, file: string): Record
     return fail(`metadata "${k}" is missing or not a JSON list of strings`);
   };
   if (list('feature_names').join(',') !== NORMALIZER_FEATURE_NAMES.join(',')) fail("feature_names differ from this Rubato's normalizer features: retrain or re-export the model");
-  if (list('class_names').join(',') !== classNames().join(',')) fail("class_names differ from this Rubato's edit space: retrain or re-export the model");
+  if (list('class_names').join(',') !== displacementBinNames().join(',')) fail("class_names differ from this Rubato's displacement bins: retrain or re-export the model");
   return raw;
 }
 

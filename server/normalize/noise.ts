@@ -58,6 +58,8 @@ export interface Noisy {
   cleanIndex: Int32Array;
   /** The oracle's class per bar of the rough file (editSpace.ts), the sequence that undoes the drift. */
   labels: Int32Array;
+  /** Per bar of the rough file, its content's displacement from the bar line in beats (what the model predicts). */
+  displacementBeats: Float64Array;
   /** Bars that received a drift or started a mis-scaled section (0-based, clean bars). */
   driftBars: number[];
   scaledBars: number[];
@@ -180,7 +182,13 @@ export function addNoise(clean: MidiDoc, seed: number, opts: NoiseOptions = DEFA
     warnings: [],
   };
   const labels = oracleLabels(rough, M);
-  return { rough, cleanIndex: Int32Array.from(order), labels, driftBars, scaledBars };
+  const roughBars = labels.length;
+  const displacementBeats = new Float64Array(roughBars);
+  for (let b = 0; b < roughBars; b++) {
+    // Bars past the clean score's end hold no content: they keep the last displacement.
+    displacementBeats[b] = b < B ? (R[b]! - grid.startTick[b]!) / ppq : b > 0 ? displacementBeats[b - 1]! : 0;
+  }
+  return { rough, cleanIndex: Int32Array.from(order), labels, displacementBeats, driftBars, scaledBars };
 }
 
 function hasOnsetIn(sorted: readonly number[], from: number, to: number): boolean {

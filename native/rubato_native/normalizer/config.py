@@ -49,7 +49,7 @@ class TrainSection:
     max_minutes: float = 12.0
     seed: int = 0
     cpu_threads: int = 2
-    # Loss weight of the "keep" class (most bars): below 1 makes the model dare edits.
+    # Loss weight of the on-the-line displacement bin (the centre one): below 1 makes the model dare edits.
     keep_weight: float = 1.0
 
 

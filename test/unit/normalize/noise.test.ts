@@ -8,6 +8,7 @@ import { readMidiFile } from '../../../server/midi/read';
 import { writeMidi } from '../../../server/midi/write';
 import { decodeEdits, editGrid } from '../../../server/normalize/decode';
 import { addNoise, DEFAULT_NOISE } from '../../../server/normalize/noise';
+import { binDisplacement, displacementBin, editsFromDisplacements } from '../../../server/normalize/editSpace';
 import { DEFAULT_SNAP } from '../../../server/normalize/snap';
 import { mulberry32 } from '../../../server/prng';
 import type { MidiDoc } from '../../../server/midi/model';
@@ -77,4 +78,17 @@ test('with all noise kinds, oracle edits + snap restore far more onsets than the
     });
   }
   assert.ok(exactFixed > 0.6 * total && exactFixed > 5 * exactRough, `exact: rough ${exactRough}, fixed ${exactFixed} of ${total}`);
+});
+
+test('the displacements the model learns give back the oracle edits (through their 1/24-beat bins)', () => {
+  let compared = 0;
+  for (const { name, doc } of scores()) {
+    for (const seed of [4, 5]) {
+      const n = addNoise(doc, seed, DRIFT_ONLY);
+      const binned = Float64Array.from(n.displacementBeats, (d) => binDisplacement(displacementBin(d)));
+      assert.deepEqual([...editsFromDisplacements(binned)], [...n.labels], `${name} seed ${seed}`);
+      compared += n.labels.length;
+    }
+  }
+  assert.ok(compared > 500);
 });

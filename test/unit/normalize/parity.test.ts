@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { decodeNpy, type NpyArray } from '../../../server/dataset/npy';
 import { ModelFileError } from '../../../server/inference/onnxMetadata';
-import { N_CLASSES } from '../../../server/normalize/editSpace';
+import { N_DISPLACEMENT_BINS as N_CLASSES } from '../../../server/normalize/editSpace';
 import { N_NORMALIZER_FEATURES } from '../../../server/normalize/features';
 import { checkNormalizerMetadata, clearNormalizerCache, loadNormalizer, runNormalizer } from '../../../server/normalize/model';
 import { repoRoot } from './helpers';
