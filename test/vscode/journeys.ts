@@ -1,17 +1,126 @@
-// UI journeys through the workbench DOM, with screenshots kept as test artifacts.
+// UI journeys through the workbench DOM, as a user does them, with screenshots kept as test artifacts
+// (test-results/vscode/): the Runs view with the finished run of the suite, Humanize and Preview from the
+// explorer's context menu (piano roll with notes drawn, A/B), the loss-curve view following a live run, and
+// the eval viewer comparing models on a held-out piece.
 
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { runCommand, webviewWith } from './workbench';
 
 export interface JourneyContext {
   artifacts: string;
   workspace: string;
   specPath: string;
   midPath: string;
+  /** The ASAP corpus, when present (the eval viewer journey needs it). */
+  corpus: string | null;
 }
 
+type Journey = (page: Page, ctx: JourneyContext) => Promise<void>;
+
+async function pollUntil<T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Non-background pixels of the largest canvas in a webview: proof that something was drawn. */
+async function inkedPixels(frame: FrameLocator, selector = 'canvas'): Promise<number> {
+  return frame.locator(selector).first().evaluate((el) => {
+    const canvases = Array.from(el.ownerDocument.querySelectorAll("canvas")).sort((a, b) => b.width * b.height - a.width * a.height);
+    const c = canvases[0];
+    if (!c || c.width === 0) return 0;
+    const g = c.getContext('2d');
+    if (!g) return 0;
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const [r0, g0, b0] = [d[0]!, d[1]!, d[2]!];
+    let n = 0;
+    for (let i = 0; i < d.length; i += 16) if (Math.abs(d[i]! - r0) + Math.abs(d[i + 1]! - g0) + Math.abs(d[i + 2]! - b0) > 30) n++;
+    return n;
+  });
+}
+
+const runsView: Journey = async (page, ctx) => {
+  await page.locator('.activitybar [aria-label^="Rubato"]').first().click();
+  const name = path.basename(ctx.specPath, '.run.toml');
+  await page.locator('.pane-body .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(ctx.artifacts, 'runs-view.png') });
+};
+
+const pianoRoll: Journey = async (page, ctx) => {
+  // Explorer → midi/ → right-click minuet-g-major.mid → Humanize and Preview.
+  await page.keyboard.press('Control+Shift+E');
+  const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'midi' }).first();
+  await folder.waitFor({ timeout: 30_000 });
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+  const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'minuet-g-major.mid' }).first();
+  await file.waitFor({ timeout: 30_000 });
+  await file.click({ button: 'right' });
+  await page.locator('.monaco-menu .action-label', { hasText: 'Humanize and Preview' }).first().click();
+  const frame = await webviewWith(page, 'canvas', 90_000);
+  const inked = await pollUntil('notes drawn in the piano roll', async () => ((await inkedPixels(frame)) > 500 ? inkedPixels(frame) : undefined), 90_000);
+  if (inked <= 500) throw new Error('the piano roll canvas is blank');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(ctx.artifacts, 'piano-roll-ab.png') });
+};
+
+const lossCurves: Journey = async (page, ctx) => {
+  // A longer run than the suite's, so the curves are watched while it trains.
+  const live = path.join(ctx.workspace, 'live.run.toml');
+  writeFileSync(live, readFileSync(ctx.specPath, 'utf8').replace('max_steps = 40', 'max_steps = 5000').replace('out = "runs/tiny"', 'out = "runs/live"'));
+  await runCommand(page, 'Rubato: Start Training');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('live.run.toml');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'live.run.toml' }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await runCommand(page, 'Rubato: Open Loss Curves');
+  const frame = await webviewWith(page, '#app[data-rows]', 90_000);
+  const rows = async (): Promise<number> => Number(await frame.locator('#app').getAttribute('data-rows'));
+  const first = await pollUntil('the first rows of the live run', async () => ((await rows()) > 0 ? rows() : undefined), 120_000);
+  const later = await pollUntil('more rows while the run trains', async () => ((await rows()) > first ? rows() : undefined), 120_000);
+  if (later <= first) throw new Error('the loss curves did not update');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(ctx.artifacts, 'loss-curves.png') });
+  await runCommand(page, 'Rubato: Stop Run');
+  // A quick pick of running runs when more than one could be meant; the live run is the only one.
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'live' }).first();
+  if (await pick.isVisible({ timeout: 3000 }).catch(() => false)) await page.keyboard.press('Enter');
+};
+
+const evalViewer: Journey = async (page, ctx) => {
+  if (!ctx.corpus) {
+    console.log('    eval viewer journey skipped: the ASAP corpus (../shared/data/asap) is absent');
+    return;
+  }
+  await runCommand(page, 'Rubato: Open Eval Viewer');
+  const frame = await webviewWith(page, 'input[type="search"]', 90_000);
+  await pollUntil('the piece list', async () => (await frame.locator('select.pieces option').count()) > 0, 90_000);
+  await frame.locator('input[type="search"]').fill('bwv_846');
+  await frame.locator('input[type="search"]').press('Enter');
+  await pollUntil('the velocity chart with points', async () => Number((await frame.locator('[data-chart="velocity"]').getAttribute('data-points')) ?? 0) > 0, 120_000);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(ctx.artifacts, 'eval-viewer.png'), fullPage: true });
+};
+
 export async function runJourneys(page: Page, ctx: JourneyContext): Promise<number> {
-  await page.waitForTimeout(2000);
-  await page.screenshot({ path: path.join(ctx.artifacts, 'workbench.png') });
-  return 0;
+  let failures = 0;
+  for (const [name, journey] of [['runs view', runsView], ['piano roll', pianoRoll], ['loss curves', lossCurves], ['eval viewer', evalViewer]] as const) {
+    const t0 = Date.now();
+    try {
+      await journey(page, ctx);
+      console.log(`    ✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failures++;
+      console.log(`    ✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      await page.screenshot({ path: path.join(ctx.artifacts, `failed-${name.replace(/\s+/g, '-')}.png`) }).catch(() => undefined);
+      await page.keyboard.press('Escape').catch(() => undefined);
+    }
+  }
+  return failures;
 }

@@ -59,12 +59,14 @@ async function main(): Promise<number> {
   const stateDir = path.join(scratch, 'state');
   mkdirSync(artifacts, { recursive: true });
   const ws = makeWorkspace(repoRoot, workspace, python);
+  const corpus = path.resolve(repoRoot, '..', 'shared', 'data', 'asap');
+  const hasCorpus = existsSync(corpus);
   const server = await startCodeServer({
     repoRoot,
     scratch,
     workspace,
     settings: { 'rubato.pythonPath': python, 'rubato.datasetRoots': [workspace] },
-    env: { RUBATO_STATE_DIR: stateDir, RUBATO_E2E: '1', RUBATO_E2E_WORKSPACE: workspace, RUBATO_E2E_SPEC: ws.specPath, RUBATO_E2E_MIDI: ws.midPath },
+    env: { RUBATO_STATE_DIR: stateDir, RUBATO_E2E: '1', RUBATO_E2E_WORKSPACE: workspace, RUBATO_E2E_SPEC: ws.specPath, RUBATO_E2E_MIDI: ws.midPath, ...(hasCorpus ? { RUBATO_ASAP_DIR: corpus } : {}) },
   });
   console.log(`test:vscode: code-server ${server.url} (pid ${server.pid}), workspace ${workspace}`);
   let failures = 0;
@@ -82,7 +84,7 @@ async function main(): Promise<number> {
       console.log('test:vscode: UI journeys');
       const wb = await openWorkbench({ baseUrl: server.url, folder: workspace, devPath: repoRoot });
       try {
-        failures += await runJourneys(wb.page, { artifacts, workspace, specPath: ws.specPath, midPath: ws.midPath });
+        failures += await runJourneys(wb.page, { artifacts, workspace, specPath: ws.specPath, midPath: ws.midPath, corpus: hasCorpus ? corpus : null });
       } finally {
         for (const l of wb.logs.filter((x) => x.startsWith('[pageerror]'))) console.log(`    ${l}`);
         await wb.close();

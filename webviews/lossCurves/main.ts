@@ -3,7 +3,7 @@
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import type { RunInfo } from '../../server/protocol/runs';
+import { isTerminalState, type RunInfo } from '../../server/protocol/runs';
 import { checkHostToView, checkViewToHost, type LossCurvesHostToView, type LossCurvesViewToHost } from '../../server/protocol/webview/lossCurves';
 import { MetricChart, type LineDef } from './chart';
 import { downsampleMinMax, xExtent, type XYSeries } from './downsample';
@@ -157,7 +157,8 @@ function onMessage(m: LossCurvesHostToView): void {
     case 'runUpdated': {
       const isNew = !runs.has(m.run.id);
       runs.set(m.run.id, m.run);
-      if (isNew && state.selectedRuns.length === 0) setSelection([m.run.id]);
+      // A run started while the view is open is shown at once, beside what was selected.
+      if (isNew && (state.selectedRuns.length === 0 || !isTerminalState(m.run.state))) setSelection([...state.selectedRuns, m.run.id]);
       else if (state.selectedRuns.includes(m.run.id) && !streams.has(m.run.id)) watch(m.run.id);
       controlsDirty = true;
       schedule();
