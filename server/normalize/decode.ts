@@ -21,7 +21,7 @@ export interface AppliedEdit {
   amountBeats: number;
   /** The amount in this file's ticks (rounded; an amount that rounds to 0 ticks is not applied). */
   amountTicks: number;
-  /** Probability the model gave the chosen class (1 for oracle or hand-made edits). */
+  /** Probability the model gave the displacement it predicted at this bar (1 for oracle or hand-made edits). */
   confidence: number;
 }
 

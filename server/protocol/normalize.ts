@@ -29,7 +29,7 @@ export interface NormalizeEdit {
   kind: 'add' | 'subtract';
   /** Amount in quarter-note beats (one of the fixed edit amounts, 1/8 .. 2). */
   amount_beats: number;
-  /** Model probability of this edit, 0..1. */
+  /** Probability the model gave the displacement it predicted at this bar, 0..1. */
   confidence: number;
   /** The bar's span in the output file, in seconds (for marking it in the piano roll). */
   bar_start_sec: number;
