@@ -17,6 +17,7 @@ import { StatusReporter } from './lsp/status';
 import { TrustGate, trustedFromInit } from './lsp/trust';
 import { registerPreviewHandlers } from './preview/lsp';
 import { checkTrustChangedParams, PROTOCOL_VERSION, TrustChangedNotification, type TrustChangedParams } from './protocol';
+import { setDefaultHumanizer } from './models/bundled';
 import { createSupervisor } from './runs/createSupervisor';
 import { realTrainerCommand } from './runs/trainerPlan';
 import type { RunSupervisor } from './runs/supervisor';
@@ -40,6 +41,7 @@ registerGpuHandlers(connection, () => supervisor?.ownedPids() ?? [], trust);
 connection.onInitialize((params) => {
   trust.set(trustedFromInit(params.initializationOptions));
   settings.initialize(params);
+  setDefaultHumanizer(settings.current.defaultModel);
   // The supervisor re-attaches to runs that outlived a previous server at once, so their updates flow
   // from the first moment. The interpreter is looked up per start, so a changed rubato.pythonPath applies.
   const s = settings.current;
@@ -57,6 +59,8 @@ connection.onInitialize((params) => {
 });
 
 settings.onInitialized(() => status.flush());
+// The humanizer the piano roll and the eval viewer use by default follows `rubato.defaultModel`.
+settings.onChange((s) => setDefaultHumanizer(s.defaultModel));
 
 connection.onNotification(TrustChangedNotification.method, (raw: unknown) => {
   const problem = checkTrustChangedParams(raw);

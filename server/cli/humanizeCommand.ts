@@ -9,7 +9,7 @@ import { modelStyleDefaults } from '../inference/modelStyle';
 import { humanize, METHODS, type Humanized, type Method } from '../humanize';
 import { humanizeWithModel } from '../inference/modelHumanizer';
 import { ModelFileError } from '../inference/onnxMetadata';
-import { findNativeRoot } from '../python/nativeRoot';
+import { bundledModelPath } from '../models/bundled';
 import { CliError, EXIT } from './errors';
 
 export interface HumanizeArgs {
@@ -25,9 +25,6 @@ export interface HumanizeArgs {
   strength?: string;
   pedalThreshold?: string;
 }
-
-/** Where a bundled default model lives in an installation (next to dist/ and native/). */
-export const BUNDLED_MODEL = 'models/performancenet.onnx';
 
 /** `<dir>/<name>.humanized.mid` beside the input; the original is never the output. */
 export function defaultOutputPath(input: string): string {
@@ -110,12 +107,7 @@ export async function styleFor(text: string | undefined, modelPath: string | und
 
 /** The bundled model's path when this installation has one. */
 export function bundledModel(): string | undefined {
-  try {
-    const p = path.join(findNativeRoot(), BUNDLED_MODEL);
-    return existsSync(p) ? p : undefined;
-  } catch {
-    return undefined;
-  }
+  return bundledModelPath('humanizer');
 }
 
 export function parseStrength(text: string): number {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { MidiWriteError } from '../midi/errors';
 import { ModelFileError } from '../inference/onnxMetadata';
 import { normalizeFile, NormalizeError, type NormalizeMethod } from '../normalize';
-import { findNativeRoot } from '../python/nativeRoot';
+import { bundledModelPath } from '../models/bundled';
 import { CliError, EXIT } from './errors';
 
 export interface NormalizeArgs {
@@ -18,9 +18,6 @@ export interface NormalizeArgs {
   json?: boolean;
 }
 
-/** Where the bundled normalizer lives in an installation (beside the humanizer's model). */
-export const BUNDLED_NORMALIZER = 'models/normalizer.onnx';
-
 /** `<dir>/<name>.normalized.mid` beside the input. */
 export function defaultNormalizedPath(input: string): string {
   const ext = path.extname(input);
@@ -28,12 +25,7 @@ export function defaultNormalizedPath(input: string): string {
 }
 
 export function bundledNormalizer(): string | undefined {
-  try {
-    const p = path.join(findNativeRoot(), BUNDLED_NORMALIZER);
-    return existsSync(p) ? p : undefined;
-  } catch {
-    return undefined;
-  }
+  return bundledModelPath('normalizer');
 }
 
 export async function runNormalize(args: NormalizeArgs, log: (line: string) => void): Promise<void> {

@@ -1,19 +1,15 @@
 // The models the eval viewer offers: the baselines, the bundled model, and exported checkpoints.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findNativeRoot } from '../python/nativeRoot';
+import { BUNDLED_FILES, defaultHumanizer } from '../models/bundled';
 import { evalModelId, type EvalModelChoice, type EvalModelRef, type EvalModelsParams, type EvalModelsResult } from '../protocol/evalView';
 
-export const BUNDLED_MODEL_RELATIVE = 'models/performancenet.onnx';
+export const BUNDLED_MODEL_RELATIVE = BUNDLED_FILES.humanizer;
 
+/** The humanizer the eval viewer calls "bundled": the user's default model when set, else the shipped one. */
 export function bundledModelPath(): string | null {
-  try {
-    const p = path.join(findNativeRoot(), BUNDLED_MODEL_RELATIVE);
-    return existsSync(p) ? p : null;
-  } catch {
-    return null;
-  }
+  return defaultHumanizer().path ?? null;
 }
 
 /** A `.onnx` file, or the one `.onnx` inside a checkpoint folder; an Error naming the path otherwise. */

@@ -2,7 +2,6 @@
 // strength that blends either toward the deadpan score, and the result as a drawable take.
 
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Expression } from '../features/expression';
 import { render } from '../features/render';
 import { analyzeScore, feature, type ScoreAnalysis } from '../features/scoreFeatures';
@@ -12,26 +11,19 @@ import { humanizeWithModel } from '../inference/modelHumanizer';
 import { modelStyleDefaults } from '../inference/modelStyle';
 import type { MidiDoc } from '../midi/model';
 import type { PreviewMethod, RollTake } from '../protocol/preview';
-import { findNativeRoot } from '../python/nativeRoot';
+import { defaultHumanizer } from '../models/bundled';
 import { humanizedTake } from './humanizedTake';
 
-/** Where the bundled model lives in an installation (the CLI's BUNDLED_MODEL). */
-const BUNDLED_MODEL = path.join('models', 'performancenet.onnx');
 /** The rules are seeded; the preview always uses one seed so a slider back where it was gives the same take. */
 const RULES_SEED = 0;
 
 export class PreviewError extends Error {}
 
-/** The bundled model's path when this installation has one; `RUBATO_PREVIEW_MODEL` overrides it (tests, power users). */
+/** The default humanizer (`rubato.defaultModel`, else the bundled model); `RUBATO_PREVIEW_MODEL` overrides it (tests, power users). */
 export function previewModelPath(): string | undefined {
   const env = process.env.RUBATO_PREVIEW_MODEL;
   if (env !== undefined) return env === '' || !existsSync(env) ? undefined : env;
-  try {
-    const p = path.join(findNativeRoot(), BUNDLED_MODEL);
-    return existsSync(p) ? p : undefined;
-  } catch {
-    return undefined;
-  }
+  return defaultHumanizer().path;
 }
 
 /** Slider defaults: the model's training-data style when it has one, else the rules' defaults. */
