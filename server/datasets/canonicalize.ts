@@ -11,12 +11,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { CanonicalizeAction, CanonicalizeResult, CanonicalizeSkip, DatasetsProgress, UndoResult } from './types';
-import { analyzeDuplicates, folderSignatures } from './dupes';
-import { errCode, errText, nodeFs, type FsApi } from './fsApi';
-import { HashCache } from './hashCache';
-import { ContentHasher } from './hasher';
+import { analyzeDuplicates } from './dupes';
+import { errCode, errText, nodeFs, tryOr, type FsApi } from './fsApi';
+import type { HashCache } from './hashCache';
 import { throwIfAborted } from './limit';
-import { isInside, walk } from './walk';
+import { isInside } from './walk';
+import { runJob, walkInBackground } from './workerClient';
 
 export interface CanonicalizeOptions {
   fs?: FsApi;
@@ -63,20 +63,8 @@ export function defaultStateDir(): string {
 }
 
 /** Signature of a folder tree, every non-empty file fully hashed now (never from a cache); null if unreadable. */
-export async function verifySignature(dir: string, fs: FsApi, signal?: AbortSignal): Promise<{ signature: string; sizeBytes: number; files: number } | null> {
-  const w = await walk([dir], { fs, signal, followLinkedRoots: false });
-  if (w.problems.length > 0 || w.roots.length !== 1) return null;
-  const hasher = new ContentHasher(fs, HashCache.memory(), w.problems);
-  const hashes: string[] = [];
-  for (const f of w.files) {
-    throwIfAborted(signal);
-    if (f.special) return null;
-    const h = f.sizeBytes === 0 ? 'empty' : await hasher.full({ path: f.path, display: f.display, sizeBytes: f.sizeBytes, mtimeNs: f.mtimeNs, ino: f.ino });
-    if (h === null) return null;
-    hashes.push(h);
-  }
-  const { sig, bytes, count } = await folderSignatures(w, (i) => hashes[i]!);
-  return { signature: sig[0]!, sizeBytes: bytes[0]!, files: count[0]! };
+export function verifySignature(dir: string, fs: FsApi, signal?: AbortSignal): Promise<{ signature: string; sizeBytes: number; files: number } | null> {
+  return runJob({ kind: 'verify', dir }, { fs, signal });
 }
 
 async function writeManifest(fs: FsApi, file: string, m: CanonicalizeManifest): Promise<void> {
@@ -94,7 +82,7 @@ const linkType = (): 'junction' | 'dir' => (process.platform === 'win32' ? 'junc
 
 /** Why a folder must not become a link, or null: a git repository, or relative links that would change meaning. */
 async function unsafeToReplace(dir: string, fs: FsApi): Promise<string | null> {
-  const w = await walk([dir], { fs, followLinkedRoots: false });
+  const w = await walkInBackground([dir], { fs, followLinkedRoots: false });
   if (w.dirs.some((d) => d.name === '.git') || w.files.some((f) => f.name === '.git')) return 'holds a git repository';
   const esc = w.links.find((l) => !path.isAbsolute(l.info.target) && !isInside(path.resolve(path.dirname(l.display), l.info.target), dir));
   return esc ? `holds a relative link that points outside it (${esc.display}), which would change meaning through a link` : null;
@@ -185,7 +173,7 @@ export async function applyPlan(roots: readonly string[], plan: { actions: Canon
       await fs.mkdir(trashDir, { recursive: true });
       await fs.rename(act.replace, entry.trash!);
       await fs.symlink(act.canonical, act.replace, linkType());
-      const [viaLink, real] = await Promise.all([fs.stat(act.replace), fs.stat(act.canonical)]);
+      const [viaLink, real] = [fs.stat(act.replace), fs.stat(act.canonical)];
       if (viaLink.dev !== real.dev || viaLink.ino !== real.ino) throw new Error(`${act.replace}: the new link does not resolve to ${act.canonical}`);
       entry.state = 'linked';
       await writeManifest(fs, manifestFile, manifest);
@@ -222,7 +210,7 @@ async function rollBack(fs: FsApi, m: CanonicalizeManifest): Promise<number> {
     if (entry.state !== 'moving' && entry.state !== 'linked') continue;
     if (entry.trash === null) continue;
     try {
-      const trashThere = await fs.lstat(entry.trash).then(() => true, () => false);
+      const trashThere = tryOr(() => fs.lstat(entry.trash!), null) !== null;
       if (!trashThere) {
         // The rename never happened: the folder is still in place.
         await fs.rmdir(path.dirname(entry.trash)).catch(() => undefined);
@@ -230,7 +218,7 @@ async function rollBack(fs: FsApi, m: CanonicalizeManifest): Promise<number> {
         entry.state = 'rolled-back';
         continue;
       }
-      const st = await fs.lstat(entry.replace).catch(() => null);
+      const st = tryOr(() => fs.lstat(entry.replace), null);
       if (st?.isSymbolicLink()) await fs.unlink(entry.replace);
       await fs.rename(entry.trash, entry.replace);
       await fs.rmdir(path.dirname(entry.trash)).catch(() => undefined);
@@ -277,14 +265,14 @@ export async function undoCanonicalize(manifestFile: string, opts: { fs?: FsApi;
     throwIfAborted(opts.signal);
     opts.onProgress?.({ phase: 'replace', done: k, total: manifest.entries.length, path: entry.replace });
     const fail = (reason: string): void => void res.failed.push({ folder: entry.replace, reason });
-    const st = await fs.lstat(entry.replace).catch(() => null);
-    const target = st?.isSymbolicLink() ? await fs.readlink(entry.replace).catch(() => null) : null;
+    const st = tryOr(() => fs.lstat(entry.replace), null);
+    const target = st?.isSymbolicLink() ? tryOr(() => fs.readlink(entry.replace), null) : null;
     if (target === null || linkTarget(entry.replace, target) !== entry.canonical) {
       fail(`is no longer the link to ${entry.canonical} that this manifest made; left as it is`);
       continue;
     }
     let source = entry.trash;
-    if (source !== null && !(await fs.lstat(source).then((s) => s.isDirectory(), () => false))) source = null;
+    if (source !== null && !(tryOr(() => fs.lstat(source!), null)?.isDirectory() ?? false)) source = null;
     const staging = source ?? `${entry.replace}.rubato-restore-${process.pid}`;
     try {
       if (source === null) await fs.cp(entry.canonical, staging);

@@ -1,4 +1,5 @@
-// Duplicate files and duplicate folders under the dataset roots.
+// Duplicate files and duplicate folders under the dataset roots: the work itself, done in the calling thread with
+// synchronous reads (in the datasets worker, see jobs.ts); dupes.ts is the public entry that sends it there.
 //
 // Files: distinct inodes (hard links of one file are one file) → grouped by size → by a partial hash (first and last
 // 16 KiB) → by the full xxh128, with bounded parallel I/O. Empty files are never duplicates (nothing to reclaim;
@@ -11,17 +12,15 @@ import type { DatasetsProgress, DupeGroup, DupesResult, FolderDupeGroup, ScanPro
 import { nodeFs, type FsApi } from './fsApi';
 import { HashCache } from './hashCache';
 import { ContentHasher, SMALL_FILE_BYTES } from './hasher';
-import { Limiter, throttle, throwIfAborted } from './limit';
+import { throttle, throwIfAborted } from './limit';
 import { isInside, walk, type WalkedFile, type WalkResult } from './walk';
 
-export interface DupesOptions {
+export interface DupesHereOptions {
   fs?: FsApi;
   signal?: AbortSignal;
   /** Hashes kept between runs (default: an in-memory cache, i.e. none). The caller saves it. */
   cache?: HashCache;
   onProgress?: (p: DatasetsProgress) => void;
-  /** Files hashed at once (default 8). */
-  hashConcurrency?: number;
   /** Prefer copies under these folders as canonical (e.g. the configured corpus location). */
   preferCanonical?: readonly string[];
 }
@@ -33,18 +32,13 @@ export interface DupesAnalysis {
   folderGroupDirs: number[][];
 }
 
-export async function findDuplicates(roots: readonly string[], opts: DupesOptions = {}): Promise<DupesResult> {
-  return (await analyzeDuplicates(roots, opts)).result;
-}
-
-export async function analyzeDuplicates(roots: readonly string[], opts: DupesOptions = {}): Promise<DupesAnalysis> {
+export async function analyzeDuplicatesHere(roots: readonly string[], opts: DupesHereOptions = {}): Promise<DupesAnalysis> {
   const t0 = process.hrtime.bigint();
   const fs = opts.fs ?? nodeFs;
   const progress = throttle(opts.onProgress, 100);
-  const w = await walk(roots, { fs, signal: opts.signal, onProgress: (done, dir) => progress({ phase: 'scan', done, path: dir }) });
+  const w = walk(roots, { fs, signal: opts.signal, onProgress: (done, dir) => progress({ phase: 'scan', done, path: dir }) });
   const problems: ScanProblem[] = [...w.problems];
-  const hasher = new ContentHasher(fs, opts.cache ?? HashCache.memory(), problems);
-  const limiter = new Limiter(opts.hashConcurrency ?? 8);
+  const hasher = await ContentHasher.create(fs, opts.cache ?? HashCache.memory(), problems);
 
   // Distinct inodes: the first path seen stands for all; every path keeps a pointer to its inode.
   const inodeOf = new Map<string, number>();
@@ -79,22 +73,17 @@ export async function analyzeDuplicates(roots: readonly string[], opts: DupesOpt
     const r = inodes[i]!.rep;
     return { path: r.path, display: r.display, sizeBytes: r.sizeBytes, mtimeNs: r.mtimeNs, ino: r.ino };
   };
-  const runAll = async (ids: number[], phase: DatasetsProgress['phase'], f: (i: number) => Promise<string | null>): Promise<(string | null)[]> => {
-    let done = 0;
-    return Promise.all(
-      ids.map((i) =>
-        limiter.run(async () => {
-          throwIfAborted(opts.signal);
-          const h = await f(i);
-          progress({ phase, done: ++done, total: ids.length });
-          return h;
-        }),
-      ),
-    );
-  };
+  // Files one after another: only files that share their size with another are read at all.
+  const runAll = (ids: number[], phase: DatasetsProgress['phase'], f: (i: number) => string | null): (string | null)[] =>
+    ids.map((i, k) => {
+      throwIfAborted(opts.signal);
+      const h = f(i);
+      progress({ phase, done: k + 1, total: ids.length });
+      return h;
+    });
 
   // Partial hashes (small files get their full hash here and are done).
-  const partialList = await runAll(candidates, 'partial-hash', (i) => hasher.partial(target(i)));
+  const partialList = runAll(candidates, 'partial-hash', (i) => hasher.partial(target(i)));
   const partials = new Map<number, string>();
   candidates.forEach((i, k) => {
     const h = partialList[k];
@@ -116,7 +105,7 @@ export async function analyzeDuplicates(roots: readonly string[], opts: DupesOpt
       else needFull.push(i);
     }
   }
-  const fulls = await runAll(needFull, 'full-hash', (i) => hasher.full(target(i)));
+  const fulls = runAll(needFull, 'full-hash', (i) => hasher.full(target(i)));
   needFull.forEach((i, k) => {
     const h = fulls[k];
     if (h) fullHash.set(i, h);
@@ -256,8 +245,10 @@ async function duplicateFolders(
   };
   const folderGroups: FolderDupeGroup[] = [];
   const folderGroupDirs: number[][] = [];
-  for (const [signature, ids] of bySig) {
-    if (ids.length < 2) continue;
+  for (const [signature, found] of bySig) {
+    if (found.length < 2) continue;
+    // By path, not walk order: the plan canonicalize makes from these must not depend on how the walk went.
+    const ids = [...found].sort((a, b) => (w.dirs[a]!.display < w.dirs[b]!.display ? -1 : 1));
     // Maximal only: when every copy's parent is itself a duplicated folder, the parent's group says it all.
     if (ids.every((i) => dupDirs.has(w.dirs[i]!.parent))) continue;
     const members = ids.map((i) => ({ path: w.dirs[i]!.display, mtimeNs: w.dirs[i]!.mtimeNs, i }));
@@ -275,4 +266,21 @@ async function duplicateFolders(
   }
   const order = folderGroups.map((_, i) => i).sort((a, b) => folderGroups[b]!.reclaimableBytes - folderGroups[a]!.reclaimableBytes || folderGroups[a]!.folders[0]!.localeCompare(folderGroups[b]!.folders[0]!));
   return { folderGroups: order.map((i) => folderGroups[i]!), folderGroupDirs: order.map((i) => folderGroupDirs[i]!) };
+}
+
+/** Signature of a folder tree, every non-empty file fully hashed now (never from a cache); null if unreadable. */
+export async function verifySignatureHere(dir: string, fs: FsApi, signal?: AbortSignal): Promise<{ signature: string; sizeBytes: number; files: number } | null> {
+  const w = walk([dir], { fs, signal, followLinkedRoots: false });
+  if (w.problems.length > 0 || w.roots.length !== 1) return null;
+  const hasher = await ContentHasher.create(fs, HashCache.memory(), w.problems);
+  const hashes: string[] = [];
+  for (const f of w.files) {
+    throwIfAborted(signal);
+    if (f.special) return null;
+    const h = f.sizeBytes === 0 ? 'empty' : hasher.full({ path: f.path, display: f.display, sizeBytes: f.sizeBytes, mtimeNs: f.mtimeNs, ino: f.ino });
+    if (h === null) return null;
+    hashes.push(h);
+  }
+  const { sig, bytes, count } = await folderSignatures(w, (i) => hashes[i]!);
+  return { signature: sig[0]!, sizeBytes: bytes[0]!, files: count[0]! };
 }

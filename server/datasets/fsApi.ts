@@ -1,22 +1,33 @@
 // The file-system calls the datasets tools make, behind one small interface so tests can inject failures
 // (a file vanishing between readdir and lstat, ENOSPC while canonicalizing) without mocking Node itself.
 //
+// Reads are synchronous: the walk and the hasher make one call per entry (50,000 files means 50,000 lstat calls),
+// and a promise per call cost several times the system call itself. They run in a worker thread (jobs.ts,
+// workerClient.ts), so blocking there never blocks the server's event loop; only with an injected FsApi (tests)
+// do they run in the calling thread. Changes (rename, link, copy, …) stay asynchronous.
+//
 // Paths are `string` normally and `Buffer` only below a folder whose names are not valid UTF-8: Node decodes such
 // names lossily, so a decoded string could name another file or none. `displayPath` gives the text we report.
 
+import * as fsSync from 'node:fs';
 import { promises as fsp, type BigIntStats, type Dirent, type MakeDirectoryOptions, type RmOptions } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 
 export type FsPath = string | Buffer;
 
 export interface FsApi {
-  readdir(dir: FsPath): Promise<Dirent[]>;
-  readdirRaw(dir: FsPath): Promise<Dirent<Buffer>[]>;
-  lstat(p: FsPath): Promise<BigIntStats>;
-  stat(p: FsPath): Promise<BigIntStats>;
-  readlink(p: FsPath): Promise<string>;
-  realpath(p: FsPath): Promise<string>;
-  open(p: FsPath): Promise<fsp.FileHandle>;
+  readdir(dir: FsPath): Dirent[];
+  readdirRaw(dir: FsPath): Dirent<Buffer>[];
+  lstat(p: FsPath): BigIntStats;
+  stat(p: FsPath): BigIntStats;
+  readlink(p: FsPath): string;
+  realpath(p: FsPath): string;
+  /** Opens for reading; returns a file descriptor for `read`, `fstat` and `close`. */
+  open(p: FsPath): number;
+  /** Positional read (the fd's offset is never used). */
+  read(fd: number, buf: Buffer, offset: number, length: number, position: number): number;
+  fstat(fd: number): BigIntStats;
+  close(fd: number): void;
   rename(from: string, to: string): Promise<void>;
   symlink(target: string, p: string, type?: 'dir' | 'file' | 'junction'): Promise<void>;
   mkdir(p: string, opts?: MakeDirectoryOptions): Promise<string | undefined>;
@@ -29,13 +40,16 @@ export interface FsApi {
 }
 
 export const nodeFs: FsApi = {
-  readdir: (dir) => fsp.readdir(dir as string, { withFileTypes: true }),
-  readdirRaw: (dir) => fsp.readdir(dir as string, { withFileTypes: true, encoding: 'buffer' }),
-  lstat: (p) => fsp.lstat(p, { bigint: true }),
-  stat: (p) => fsp.stat(p, { bigint: true }),
-  readlink: (p) => fsp.readlink(p, 'utf8'),
-  realpath: (p) => fsp.realpath(p, 'utf8'),
-  open: (p) => fsp.open(p, 'r'),
+  readdir: (dir) => fsSync.readdirSync(dir as string, { withFileTypes: true }),
+  readdirRaw: (dir) => fsSync.readdirSync(dir as string, { withFileTypes: true, encoding: 'buffer' }),
+  lstat: (p) => fsSync.lstatSync(p, { bigint: true }),
+  stat: (p) => fsSync.statSync(p, { bigint: true }),
+  readlink: (p) => fsSync.readlinkSync(p, 'utf8'),
+  realpath: (p) => fsSync.realpathSync(p, 'utf8'),
+  open: (p) => fsSync.openSync(p, 'r'),
+  read: (fd, buf, offset, length, position) => fsSync.readSync(fd, buf, offset, length, position),
+  fstat: (fd) => fsSync.fstatSync(fd, { bigint: true }),
+  close: (fd) => fsSync.closeSync(fd),
   rename: (a, b) => fsp.rename(a, b),
   symlink: (t, p, type) => fsp.symlink(t, p, type),
   mkdir: (p, o) => fsp.mkdir(p, o),
@@ -46,6 +60,15 @@ export const nodeFs: FsApi = {
   cp: (a, b) => fsp.cp(a, b, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true, force: false }),
   writeFile: (p, d) => fsp.writeFile(p, d),
 };
+
+/** The result of a read that may fail, or `fallback` (for "is it still there?" checks). */
+export function tryOr<T, F>(f: () => T, fallback: F): T | F {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
 
 const SEP = Buffer.from('/');
 

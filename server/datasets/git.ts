@@ -9,7 +9,7 @@ import type { DatasetsProgress, GitBlob, GitGcResult, GitObjectStats, GitRepoRep
 import { nodeFs, type FsApi } from './fsApi';
 import { formatBytes } from './format';
 import { throwIfAborted } from './limit';
-import { walk } from './walk';
+import { walkInBackground } from './workerClient';
 
 export class GitError extends Error {
   constructor(message: string) {
@@ -49,7 +49,7 @@ export interface GitOptions {
 
 /** Every git work tree under the roots (folders holding `.git`), without walking into `.git` folders. */
 export async function findGitRepos(roots: readonly string[], opts: GitOptions = {}): Promise<{ repos: string[]; problems: GitScanResult['problems'] }> {
-  const w = await walk(roots, { fs: opts.fs ?? nodeFs, signal: opts.signal, followLinkedRoots: false, pruneDir: (name) => name === '.git' });
+  const w = await walkInBackground(roots, { fs: opts.fs ?? nodeFs, signal: opts.signal, followLinkedRoots: false, pruneNames: ['.git'] });
   const repos = new Set<string>();
   for (const d of w.dirs) if (d.name === '.git' && d.parent >= 0) repos.add(w.dirs[d.parent]!.display);
   // A worktree or submodule has a `.git` file instead of a folder.

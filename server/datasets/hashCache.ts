@@ -16,7 +16,7 @@ export interface HashKey {
   ino: bigint;
 }
 
-interface Entry {
+export interface HashCacheEntry {
   size: number;
   mtimeNs: string;
   ino: string;
@@ -26,6 +26,13 @@ interface Entry {
 
 const VERSION = 1;
 
+/** What a cache holds, as plain data: it crosses to the datasets worker and back (structured clone). */
+export interface HashCacheState {
+  entries: Map<string, HashCacheEntry>;
+  seen: Set<string>;
+  dirty: boolean;
+}
+
 /** `$XDG_CACHE_HOME/rubato/datasets-hashes.json` (or `~/.cache/…`; `%LOCALAPPDATA%\rubato\…` on Windows). */
 export function defaultHashCacheFile(): string {
   const base = process.platform === 'win32' ? (process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local')) : (process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'));
@@ -33,8 +40,8 @@ export function defaultHashCacheFile(): string {
 }
 
 export class HashCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly seen = new Set<string>();
+  private entries = new Map<string, HashCacheEntry>();
+  private seen = new Set<string>();
   private dirty = false;
 
   private constructor(readonly file: string | null) {}
@@ -42,6 +49,23 @@ export class HashCache {
   /** An in-memory cache that is never saved (for `--no-cache` and tests). */
   static memory(): HashCache {
     return new HashCache(null);
+  }
+
+  /** A copy of this cache's state for the worker; `adopt` takes the worker's state back (lookups, new hashes). */
+  state(): HashCacheState {
+    return { entries: this.entries, seen: this.seen, dirty: this.dirty };
+  }
+
+  static fromState(s: HashCacheState): HashCache {
+    const c = new HashCache(null);
+    c.adopt(s);
+    return c;
+  }
+
+  adopt(s: HashCacheState): void {
+    this.entries = s.entries;
+    this.seen = s.seen;
+    this.dirty = s.dirty;
   }
 
   static load(file: string): HashCache {
@@ -65,7 +89,7 @@ export class HashCache {
     return c;
   }
 
-  private valid(p: string, k: HashKey): Entry | undefined {
+  private valid(p: string, k: HashKey): HashCacheEntry | undefined {
     this.seen.add(p);
     const e = this.entries.get(p);
     if (e && e.size === k.sizeBytes && e.mtimeNs === String(k.mtimeNs) && e.ino === String(k.ino)) return e;

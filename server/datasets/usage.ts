@@ -1,12 +1,13 @@
 // Disk usage of the dataset roots: apparent and allocated bytes per folder (du's rules: every inode once, links not
-// followed), file counts, the largest files and folders, hard-link groups and every link with its target.
+// followed), file counts, the largest files and folders, hard-link groups and every link with its target. The work
+// itself, in the calling thread (the datasets worker, see jobs.ts); scan.ts is the public entry that sends it there.
 
 import type { FileSize, FolderUsage, HardLinkGroup, ScanResult } from './types';
 import type { DatasetsProgress } from './types';
 import { walk, type WalkOptions, type WalkResult } from './walk';
 import { throttle } from './limit';
 
-export interface ScanOptions extends Omit<WalkOptions, 'onProgress'> {
+export interface ScanHereOptions extends Omit<WalkOptions, 'onProgress'> {
   /** Folders listed in `folders` go this deep below each root (default 2). */
   folderDepth?: number;
   /** Length of the largest-files and largest-folders lists (default 20). */
@@ -14,10 +15,10 @@ export interface ScanOptions extends Omit<WalkOptions, 'onProgress'> {
   onProgress?: (p: DatasetsProgress) => void;
 }
 
-export async function scanDatasets(roots: readonly string[], opts: ScanOptions = {}): Promise<ScanResult> {
+export function scanHere(roots: readonly string[], opts: ScanHereOptions = {}): ScanResult {
   const t0 = process.hrtime.bigint();
   const progress = throttle(opts.onProgress, 100);
-  const w = await walk(roots, { ...opts, onProgress: (done, dir) => progress({ phase: 'scan', done, path: dir }) });
+  const w = walk(roots, { ...opts, onProgress: (done, dir) => progress({ phase: 'scan', done, path: dir }) });
   return { ...summarizeWalk(w, opts.folderDepth ?? 2, opts.top ?? 20), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 

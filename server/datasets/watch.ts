@@ -7,7 +7,7 @@
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { walk } from './walk';
+import { walkInBackground } from './workerClient';
 
 export interface WatchOptions {
   /** Changes within this many milliseconds are reported together (default 300). */
@@ -28,7 +28,7 @@ export interface DatasetsWatcher {
 
 /** Watches every folder under the roots; `onChange` receives the sorted list of folders whose entries changed. */
 export async function watchDatasets(roots: readonly string[], onChange: (dirs: string[]) => void, opts: WatchOptions = {}): Promise<DatasetsWatcher> {
-  const w = await walk(roots, { followLinkedRoots: false });
+  const w = await walkInBackground(roots, { followLinkedRoots: false });
   const watchers = new Map<string, FSWatcher>();
   const pending = new Set<string>();
   const maxDirs = opts.maxDirs ?? 20000;
@@ -89,7 +89,7 @@ export async function watchDatasets(roots: readonly string[], onChange: (dirs: s
     if (watchers.has(dir)) return;
     add(dir);
     // A folder created with content (mv, cp -r) brings sub-folders that produced no event of their own.
-    walk([dir], { followLinkedRoots: false }).then(
+    walkInBackground([dir], { followLinkedRoots: false }).then(
       (sub) => {
         for (const d of sub.dirs) if (typeof d.path === 'string' && d.path !== dir) {
           add(d.path);

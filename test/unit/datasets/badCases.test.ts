@@ -58,7 +58,10 @@ test('permission denied injected through the fs interface (works as root too)', 
   writeFileSync(path.join(dir, 'b'), 'same');
   const fs: FsApi = {
     ...nodeFs,
-    readdir: (d) => (String(d).endsWith('locked') ? Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })) : nodeFs.readdir(d)),
+    readdir: (d) => {
+      if (String(d).endsWith('locked')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      return nodeFs.readdir(d);
+    },
   };
   const r = await findDuplicates([dir], { fs });
   assert.deepEqual(r.problems.map((p) => [p.kind, p.path]), [['permission', path.join(dir, 'locked')]]);
@@ -68,7 +71,9 @@ test('permission denied injected through the fs interface (works as root too)', 
 test('files vanishing between listing and lstat, and between lstat and hashing, are reported and left out', async (t) => {
   const dir = tmp(t);
   for (const n of ['a', 'b', 'c', 'gone-early', 'gone-late']) writeFileSync(path.join(dir, n), 'same content');
-  const enoent = (p: unknown): Promise<never> => Promise.reject(Object.assign(new Error(`ENOENT: no such file or directory, '${String(p)}'`), { code: 'ENOENT' }));
+  const enoent = (p: unknown): never => {
+    throw Object.assign(new Error(`ENOENT: no such file or directory, '${String(p)}'`), { code: 'ENOENT' });
+  };
   const fs: FsApi = {
     ...nodeFs,
     lstat: (p) => (String(p).endsWith('gone-early') ? enoent(p) : nodeFs.lstat(p)),
