@@ -21,6 +21,8 @@ const nodeBuilds = [
   { entryPoints: { cli: 'server/cli/main.ts' }, external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
   // The exit-recording shim every supervised run is started through (server/runs/launch.ts finds it beside the bundle).
   { entryPoints: { runShim: 'server/runs/runShim.ts' } },
+  // The datasets worker thread (server/datasets/workerClient.ts finds it beside the server and CLI bundles).
+  { entryPoints: { datasetsWorker: 'server/datasets/datasetsWorker.ts' } },
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
 
 /** Browser bundles, one per webview entry file (webviews/<name>/main.ts). */
