@@ -59,6 +59,12 @@ export function performedTempo(h: Humanized): RollTempo {
 /** Score bars and beats mapped through the piecewise-linear score-second → performed-second map of the groups. */
 export function performedGrid(h: Humanized): RollGrid {
   const scoreGrid = gridOf(h.analysis.doc, h.analysis.timeMap);
+  const map = performedSecOf(h);
+  return { barSec: scoreGrid.barSec.map(map), barNumber: scoreGrid.barNumber, beatSec: scoreGrid.beatSec.map(map) };
+}
+
+/** The score-second → performed-second map of a humanized take (through its onset groups). */
+export function performedSecOf(h: Humanized): (scoreSec: number) => number {
   const xs: number[] = [];
   const ys: number[] = [];
   h.analysis.groups.forEach((g, i) => {
@@ -67,8 +73,7 @@ export function performedGrid(h: Humanized): RollGrid {
     xs.push(g.sec);
     ys.push(y);
   });
-  const map = (s: number): number => interpolate(xs, ys, s);
-  return { barSec: scoreGrid.barSec.map(map), barNumber: scoreGrid.barNumber, beatSec: scoreGrid.beatSec.map(map) };
+  return (s: number): number => interpolate(xs, ys, s);
 }
 
 /** Linear interpolation through (xs, ys), extrapolated with the end segments' slopes (slope 1 with one point). */

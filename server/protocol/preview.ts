@@ -90,6 +90,8 @@ export interface PreviewLoadResult {
   defaultStyle: PreviewStyle;
   sliders: StyleSliderSpec[];
   modelAvailable: boolean;
+  /** Whether the bundled normalizer is installed (what `normalize: true` needs). */
+  normalizerAvailable: boolean;
   /** Reader warnings (tolerated problems), one sentence each. */
   warnings: string[];
 }
@@ -102,9 +104,33 @@ export interface PreviewHumanizeParams {
   /** 0 = deadpan score, 1 = full expression. */
   strength: number;
   method: PreviewMethod;
+  /**
+   * Normalize in memory with the bundled normalizer first (issue 7): B is humanize(normalize(file));
+   * the score A and the file on disk stay as they are. Default false.
+   */
+  normalize?: boolean;
 }
+
+/**
+ * One normalizer edit drawn over the roll: its bar on both time axes, because A (the file as it is)
+ * and B (humanize(normalize(file))) have their own seconds. startSec/endSec are on A's axis, the
+ * axis the grid follows in the A and A+B modes; takeStartSec/takeEndSec are on B's. A PreviewMark is
+ * a valid piano-roll RollMark (the A-axis fields).
+ */
+export interface PreviewMark {
+  startSec: number;
+  endSec: number;
+  takeStartSec: number;
+  takeEndSec: number;
+  /** e.g. "bar 12: −0.5 beats (87%)". */
+  label: string;
+  kind: 'add' | 'subtract';
+}
+
 export interface PreviewHumanizeResult {
   take: RollTake;
+  /** The normalizer's edits when `normalize` was on (empty when it changed nothing); absent otherwise. */
+  marks?: PreviewMark[];
   /** The method that actually ran (`auto` resolved). */
   method: 'model' | 'rules';
   /** Execution provider of the model ('cpu', 'cuda', …), null for rules. */
@@ -124,7 +150,7 @@ export interface PreviewSaveParams extends PreviewHumanizeParams {
   overwrite?: boolean;
 }
 export type PreviewSaveResult =
-  | { status: 'written'; output: string; notes: number; method: 'model' | 'rules' }
+  | { status: 'written'; output: string; notes: number; method: 'model' | 'rules'; /** Normalizer edits made first (with `normalize`). */ edits?: number }
   | { status: 'exists'; output: string };
 
 // ---- validators
@@ -173,8 +199,13 @@ export function checkPreviewHumanizeParams(x: unknown): string | null {
     checkMidiSource(p.source) ??
     checkPreviewStyle(p.style) ??
     checkStrength(p.strength) ??
-    (PREVIEW_METHODS.includes(p.method as PreviewMethod) ? null : `method must be one of ${PREVIEW_METHODS.join(', ')}, got ${JSON.stringify(p.method)}`)
+    (PREVIEW_METHODS.includes(p.method as PreviewMethod) ? null : `method must be one of ${PREVIEW_METHODS.join(', ')}, got ${JSON.stringify(p.method)}`) ??
+    checkNormalizeFlag(p.normalize)
   );
+}
+
+export function checkNormalizeFlag(x: unknown): string | null {
+  return x === undefined || typeof x === 'boolean' ? null : `normalize must be a boolean, got ${JSON.stringify(x)}`;
 }
 
 export function checkPreviewSaveParams(x: unknown): string | null {
@@ -211,6 +242,20 @@ export function checkRollTake(x: unknown, what = 'take'): string | null {
   const grid = obj(t.grid);
   if (!grid || !isNumArray(grid.barSec) || !isNumArray(grid.barNumber, grid.barSec.length) || !isNumArray(grid.beatSec)) return `${what}.grid must hold barSec, barNumber (equal length) and beatSec`;
   if (typeof t.durationSec !== 'number' || !(t.durationSec >= 0)) return `${what}.durationSec must be a non-negative number`;
+  return null;
+}
+
+/** Normalizer marks as sent with a humanized take: finite spans on both axes, start <= end. */
+export function checkPreviewMarks(x: unknown, what = 'marks'): string | null {
+  if (!Array.isArray(x)) return `${what} must be an array`;
+  for (const [i, m0] of x.entries()) {
+    const m = obj(m0);
+    if (!m) return `${what}[${i}] must be an object`;
+    if (!isNumArray([m.startSec, m.endSec, m.takeStartSec, m.takeEndSec])) return `${what}[${i}] needs finite startSec, endSec, takeStartSec, takeEndSec`;
+    if ((m.endSec as number) < (m.startSec as number) || (m.takeEndSec as number) < (m.takeStartSec as number)) return `${what}[${i}] ends before it starts`;
+    if (typeof m.label !== 'string') return `${what}[${i}].label must be a string`;
+    if (m.kind !== 'add' && m.kind !== 'subtract') return `${what}[${i}].kind must be "add" or "subtract"`;
+  }
   return null;
 }
 
