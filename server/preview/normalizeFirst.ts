@@ -85,7 +85,8 @@ export function marksFor(n: NormalizedScore, h: Humanized): PreviewMark[] {
   });
 }
 
-/** Same wording as the "Normalize MIDI…" marks (client/pianoRoll/normalizeMarks.ts). */
+/** Like the "Normalize MIDI…" marks (client/pianoRoll/normalizeMarks.ts), amounts to 3 decimals (1/6 beat is 0.167). */
 export function editLabel(e: ReportedEdit): string {
-  return `bar ${e.bar}: ${e.kind === 'add' ? '+' : '−'}${e.amount_beats} beat${e.amount_beats === 1 ? '' : 's'} (${Math.round(e.confidence * 100)}%)`;
+  const beats = Number(e.amount_beats.toFixed(3));
+  return `bar ${e.bar}: ${e.kind === 'add' ? '+' : '−'}${beats} beat${beats === 1 ? '' : 's'} (${Math.round(e.confidence * 100)}%)`;
 }
