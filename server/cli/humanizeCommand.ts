@@ -10,6 +10,9 @@ import { humanize, METHODS, type Humanized, type Method } from '../humanize';
 import { humanizeWithModel } from '../inference/modelHumanizer';
 import { ModelFileError } from '../inference/onnxMetadata';
 import { bundledModelPath } from '../models/bundled';
+import { PreviewError } from '../preview/humanizePreview';
+import { normalizeInMemory, normalizerModelPath, type NormalizedScore } from '../preview/normalizeFirst';
+import type { MidiDoc } from '../midi/model';
 import { CliError, EXIT } from './errors';
 
 export interface HumanizeArgs {
@@ -24,6 +27,8 @@ export interface HumanizeArgs {
   model?: string;
   strength?: string;
   pedalThreshold?: string;
+  /** Normalize in memory first (the bundled normalizer); the input file is never changed. */
+  normalize?: boolean;
 }
 
 /** `<dir>/<name>.humanized.mid` beside the input; the original is never the output. */
@@ -45,8 +50,10 @@ export async function runHumanize(args: HumanizeArgs, log: (line: string) => voi
   if (existsSync(output) && !args.force) {
     throw new CliError(`humanize: ${output} already exists (pass --force to replace it)`, EXIT.output);
   }
-  const score = readMidiFile(args.input);
-  if (score.notes.length === 0) throw new CliError(`${args.input}: the file has no notes to humanize`, EXIT.input);
+  const read = readMidiFile(args.input);
+  if (read.notes.length === 0) throw new CliError(`${args.input}: the file has no notes to humanize`, EXIT.input);
+  const normalized = args.normalize ? await normalizeFirst(read) : undefined;
+  const score = normalized?.doc ?? read;
   let result: Humanized & { provider?: string };
   try {
     result = modelPath ? await humanizeWithModel(score, { modelPath, strength, style, pedalThreshold: parseFraction(args.pedalThreshold ?? '0.5', '--pedal-threshold') }) : humanize(score, { method: method as 'rules' | 'jitter', style, seed });
@@ -62,14 +69,28 @@ export async function runHumanize(args: HumanizeArgs, log: (line: string) => voi
     seed,
     style,
     ...(modelPath ? { model: modelPath, strength, provider: result.provider } : {}),
+    ...(normalized ? { normalize_edits: normalized.edits } : {}),
     notes: result.rendered.notes.length,
     duration_sec: Math.max(...result.rendered.notes.map((n) => n.offsetSec)),
-    warnings: score.warnings.map((w) => w.message),
+    warnings: read.warnings.map((w) => w.message),
   };
   if (args.json) log(JSON.stringify(summary, null, 2));
   else {
     for (const w of summary.warnings) log(`warning: ${w}`);
+    if (normalized) log(`normalized first: ${normalized.edits.length} timing edit${normalized.edits.length === 1 ? '' : 's'} (bars ${normalized.edits.map((e) => e.bar).join(', ') || 'none'})`);
     log(`${output}: ${summary.notes} notes, ${summary.duration_sec.toFixed(1)} s (method ${method}, seed ${seed})`);
+  }
+}
+
+/** `--normalize`: the bundled normalizer in memory; a missing model is a usage error, a damaged file an input error. */
+async function normalizeFirst(doc: MidiDoc): Promise<NormalizedScore> {
+  const modelPath = normalizerModelPath();
+  if (!modelPath) throw new CliError('humanize --normalize: no normalizer model is installed (models/normalizer.onnx); run without --normalize', EXIT.usage);
+  try {
+    return await normalizeInMemory(doc, modelPath);
+  } catch (err) {
+    if (err instanceof PreviewError || err instanceof ModelFileError) throw new CliError(`humanize --normalize: ${err.message}`, EXIT.input);
+    throw err;
   }
 }
 

@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .option('--model <file.onnx>', 'model for --method model (default: the bundled one)')
     .option('--strength <0..1>', 'for --method model: 0 = the deadpan score, 1 = the full prediction', '1')
     .option('--pedal-threshold <0..1>', 'for --method model: predicted pedal at or above this puts the pedal down', '0.5')
+    .option('--normalize', 'clean quantization noise first with the bundled normalizer, in memory (the input is never changed)')
     .option('--force', 'replace an existing output file (never the input)')
     .option('--json', 'print a JSON summary')
     .action((input: string, o: Omit<HumanizeArgs, 'input'>) => runHumanize({ input, ...o }, out));
