@@ -10,7 +10,7 @@
 import { createXXHash128 } from 'hash-wasm';
 import type { DatasetsProgress, DupeGroup, DupesResult, FolderDupeGroup, ScanProblem } from './types';
 import { nodeFs, type FsApi } from './fsApi';
-import { HashCache } from './hashCache';
+import type { HashCache } from './hashCache';
 import { ContentHasher, SMALL_FILE_BYTES } from './hasher';
 import { throttle, throwIfAborted } from './limit';
 import { isInside, walk, type WalkedFile, type WalkResult } from './walk';
@@ -38,13 +38,19 @@ export async function analyzeDuplicatesHere(roots: readonly string[], opts: Dupe
   const progress = throttle(opts.onProgress, 100);
   const w = walk(roots, { fs, signal: opts.signal, onProgress: (done, dir) => progress({ phase: 'scan', done, path: dir }) });
   const problems: ScanProblem[] = [...w.problems];
-  const hasher = await ContentHasher.create(fs, opts.cache ?? HashCache.memory(), problems);
+  const hasher = await ContentHasher.create(fs, opts.cache ?? null, problems);
 
   // Distinct inodes: the first path seen stands for all; every path keeps a pointer to its inode.
   const inodeOf = new Map<string, number>();
   const inodes: { rep: WalkedFile; paths: string[] }[] = [];
   const fileInode: number[] = [];
   for (const f of w.files) {
+    // A file with one link is its own inode: no key to build (a bigint-to-text key per file cost more than its lstat).
+    if (f.nlink < 2) {
+      fileInode.push(inodes.length);
+      inodes.push({ rep: f, paths: [f.display] });
+      continue;
+    }
     const key = `${f.dev}:${f.ino}`;
     let i = inodeOf.get(key);
     if (i === undefined) {
@@ -272,7 +278,7 @@ async function duplicateFolders(
 export async function verifySignatureHere(dir: string, fs: FsApi, signal?: AbortSignal): Promise<{ signature: string; sizeBytes: number; files: number } | null> {
   const w = walk([dir], { fs, signal, followLinkedRoots: false });
   if (w.problems.length > 0 || w.roots.length !== 1) return null;
-  const hasher = await ContentHasher.create(fs, HashCache.memory(), w.problems);
+  const hasher = await ContentHasher.create(fs, null, w.problems);
   const hashes: string[] = [];
   for (const f of w.files) {
     throwIfAborted(signal);

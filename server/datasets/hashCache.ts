@@ -24,7 +24,8 @@ export interface HashCacheEntry {
   full: string | null;
 }
 
-const VERSION = 1;
+// 2: partial hashes cover 4 KiB edges (16 KiB in version 1); an old cache is dropped, costing one re-hash.
+export const HASH_CACHE_VERSION = 2;
 
 /** What a cache holds, as plain data: it crosses to the datasets worker and back (structured clone). */
 export interface HashCacheState {
@@ -77,7 +78,7 @@ export class HashCache {
       return c;
     }
     const { version, entries } = (parsed ?? {}) as { version?: unknown; entries?: unknown };
-    if (version !== VERSION || typeof entries !== 'object' || entries === null) return c;
+    if (version !== HASH_CACHE_VERSION || typeof entries !== 'object' || entries === null) return c;
     for (const [k, v] of Object.entries(entries as Record<string, unknown>)) {
       if (!Array.isArray(v) || v.length !== 5) continue;
       const [size, mtimeNs, ino, partial, full] = v as unknown[];
@@ -124,6 +125,6 @@ export class HashCache {
     }
     if (!this.dirty && !dropped) return;
     mkdirSync(path.dirname(this.file), { recursive: true });
-    writeFileAtomic(this.file, JSON.stringify({ version: VERSION, entries: out }));
+    writeFileAtomic(this.file, JSON.stringify({ version: HASH_CACHE_VERSION, entries: out }));
   }
 }

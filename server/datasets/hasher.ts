@@ -1,7 +1,8 @@
 // Content hashes for duplicate detection: xxh128 (hash-wasm, streaming through one reused 1 MiB buffer, so memory
-// stays bounded whatever the file size). A "partial" hash covers the first and last 16 KiB and only sorts same-size
-// files into candidate groups; only the full hash decides that two files are equal. Files up to 64 KiB are read
-// whole at once (their partial hash is their full hash).
+// stays bounded whatever the file size). A "partial" hash covers the first and last 4 KiB (one page each, what
+// jdupes reads first too) and only sorts same-size files into candidate groups; only the full hash decides that two
+// files are equal. Files up to 8 KiB are read whole at once (their partial hash is their full hash). Larger edges
+// (16 KiB) split no more groups on real data but read four times the bytes from every same-size file.
 //
 // Synchronous positional reads (fsApi.ts): the hasher runs in the datasets worker thread, one file after another.
 // On a warm page cache that is as fast as parallel reads and needs one buffer and one hasher, not one per file in
@@ -13,8 +14,8 @@ import { type FsApi, type FsPath } from './fsApi';
 import { HashCache, type HashKey } from './hashCache';
 import { problemFor } from './walk';
 
-const EDGE_BYTES = 16 * 1024;
-export const SMALL_FILE_BYTES = 64 * 1024;
+const EDGE_BYTES = 4 * 1024;
+export const SMALL_FILE_BYTES = 2 * EDGE_BYTES;
 const CHUNK_BYTES = 1024 * 1024;
 
 export interface HashTarget extends HashKey {
@@ -31,13 +32,14 @@ export class ContentHasher {
 
   private constructor(
     private readonly fs: FsApi,
-    private readonly cache: HashCache,
+    /** Null: no cache (nothing looked up, nothing recorded). */
+    private readonly cache: HashCache | null,
     private readonly problems: ScanProblem[],
     private readonly hasher: IHasher,
   ) {}
 
   /** hash-wasm instantiates its WebAssembly module asynchronously: once per hasher, not per file. */
-  static async create(fs: FsApi, cache: HashCache, problems: ScanProblem[]): Promise<ContentHasher> {
+  static async create(fs: FsApi, cache: HashCache | null, problems: ScanProblem[]): Promise<ContentHasher> {
     return new ContentHasher(fs, cache, problems, await createXXHash128());
   }
 
@@ -51,9 +53,9 @@ export class ContentHasher {
   }
 
   private compute(f: HashTarget, which: 'partial' | 'full'): string | null {
-    const cacheKey = typeof f.path === 'string' ? f.path : null;
+    const cacheKey = this.cache !== null && typeof f.path === 'string' ? f.path : null;
     if (cacheKey !== null) {
-      const hit = this.cache.get(cacheKey, f, which);
+      const hit = this.cache!.get(cacheKey, f, which);
       if (hit !== null) {
         this.cacheHits += 1;
         return hit;
@@ -89,7 +91,7 @@ export class ContentHasher {
       const hash = h.digest('hex');
       if (which === 'partial') this.partialHashed += 1;
       else this.fullHashed += 1;
-      if (cacheKey !== null) this.cache.set(cacheKey, f, which, hash);
+      if (cacheKey !== null) this.cache!.set(cacheKey, f, which, hash);
       return hash;
     } catch (e) {
       this.problems.push(problemFor(f.display, e, 'cannot hash'));

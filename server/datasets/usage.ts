@@ -67,8 +67,13 @@ function summarizeWalk(w: WalkResult, folderDepth: number, top: number): Omit<Sc
   for (const g of hardLinks) g.paths.sort();
   hardLinks.sort((a, b) => b.sizeBytes - a.sizeBytes || a.paths[0]!.localeCompare(b.paths[0]!));
 
-  const largestFiles: FileSize[] = w.files
-    .filter((f) => f.firstOfInode)
+  // Only files at least as large as the top-th largest size can be in the list: sort those alone (sorting 50,000
+  // files with a localeCompare tie-break took longer than the walk's system calls).
+  const counted = w.files.filter((f) => f.firstOfInode);
+  const sizes = Float64Array.from(counted, (f) => f.sizeBytes).sort();
+  const floor = sizes.length > top ? sizes[sizes.length - top]! : -Infinity;
+  const largestFiles: FileSize[] = counted
+    .filter((f) => f.sizeBytes >= floor)
     .sort((a, b) => b.sizeBytes - a.sizeBytes || a.display.localeCompare(b.display))
     .slice(0, top)
     .map((f) => ({ path: f.display, sizeBytes: f.sizeBytes }));

@@ -26,6 +26,8 @@ export interface RunJobOptions {
 
 type WorkerSpec = { file: string; evalCode: boolean };
 
+const YOUNG_GENERATION_MB = 64;
+
 let spec: WorkerSpec | null | undefined;
 let idle: Worker | null = null;
 // At most two threads at once (a scan beside the watcher's walks, say): a burst of jobs waits rather than starting
@@ -57,7 +59,9 @@ function takeWorker(s: WorkerSpec): Worker {
     reuse.ref();
     return reuse;
   }
-  const w = new Worker(s.file, { eval: s.evalCode });
+  // A larger young generation: the walk makes a short-lived stat object (with four Dates) per entry, and with
+  // V8's default few-MiB nursery collecting them cost about a fifth of a scan.
+  const w = new Worker(s.file, { eval: s.evalCode, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   w.once('exit', () => {
     if (idle === w) idle = null;
   });

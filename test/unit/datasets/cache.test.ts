@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findDuplicates } from '../../../server/datasets/dupes';
-import { HashCache } from '../../../server/datasets/hashCache';
+import { HASH_CACHE_VERSION, HashCache } from '../../../server/datasets/hashCache';
 
 function tree(t: { after: (f: () => void) => void }): { dir: string; cacheFile: string } {
   const base = mkdtempSync(path.join(tmpdir(), 'rubato-ds-cache-'));
@@ -57,5 +57,5 @@ test('a damaged cache file is ignored (costs a re-hash, never an error)', async 
   const r = await findDuplicates([dir], { cache: c });
   assert.equal(r.groups.length, 2);
   c.save([dir]);
-  assert.equal((JSON.parse(readFileSync(cacheFile, 'utf8')) as { version: number }).version, 1);
+  assert.equal((JSON.parse(readFileSync(cacheFile, 'utf8')) as { version: number }).version, HASH_CACHE_VERSION);
 });
