@@ -63,14 +63,14 @@ export class PianoRollSession implements vscode.Disposable {
         return this.init();
       case 'humanize': {
         this.seq = Math.max(this.seq, m.seq);
-        const settings: HumanizeSettings = { style: m.style, strength: m.strength, method: m.method };
+        const settings = settingsOf(m);
         // The view asks for a take with its (step-snapped) defaults on load: that is no edit; a moved slider is.
         const reference = this.doc.settings ?? this.baseline;
         if (!sameWithinSteps(reference, settings, this.sliders)) this.doc.edit(settings);
         return this.humanize(settings, m.seq);
       }
       case 'save':
-        return this.save({ style: m.style, strength: m.strength, method: m.method });
+        return this.save(settingsOf(m));
       case 'error':
         this.ctx.log.warn(`[pianoRoll] the view reported: ${m.message}`);
         return;
@@ -96,7 +96,8 @@ export class PianoRollSession implements vscode.Disposable {
     this.sliders = loaded.sliders;
     if (this.primed) this.doc.edit(this.primed.settings, 'Humanize');
     const current = this.doc.settings;
-    this.baseline = current ?? { style: loaded.defaultStyle, strength: DEFAULT_STRENGTH, method: 'auto' };
+    const normalize = normalizeBeforeHumanize() && loaded.normalizerAvailable;
+    this.baseline = current ?? { style: loaded.defaultStyle, strength: DEFAULT_STRENGTH, method: 'auto', ...(normalize ? { normalize } : {}) };
     await this.relay.post({
       kind: 'init',
       view: {
@@ -106,6 +107,8 @@ export class PianoRollSession implements vscode.Disposable {
         defaultStrength: this.baseline.strength,
         sliders: loaded.sliders,
         modelAvailable: loaded.modelAvailable,
+        defaultNormalize: this.baseline.normalize === true,
+        normalizerAvailable: loaded.normalizerAvailable,
         marks: this.marks,
         warnings: loaded.warnings,
       },
@@ -123,24 +126,27 @@ export class PianoRollSession implements vscode.Disposable {
   async showTake({ settings, result }: PrimedTake): Promise<void> {
     this.inFlight?.cancel();
     await this.postSettings(settings);
-    await this.relay.post({ kind: 'humanized', seq: this.seq, take: result.take, method: result.method, provider: result.provider, warnings: result.warnings });
+    await this.relay.post(humanizedMessage(this.seq, result));
   }
 
   private source(): { path: string; bytesBase64: string } {
     return { path: this.doc.uri.fsPath, bytesBase64: this.doc.bytesBase64() };
   }
 
-  /** Undo, redo, revert or a restored backup: move the sliders, then show the take for those settings. */
-  private async showSettings(s: HumanizeSettings | null): Promise<void> {
+  /**
+   * Undo, redo, revert or a restored backup: move the controls, then show the take for those settings.
+   * Back to no settings (the first edit undone) means back to the view's starting settings.
+   */
+  private async showSettings(next: HumanizeSettings | null): Promise<void> {
+    const s = next ?? this.baseline;
+    if (!s) return;
     await this.postSettings(s);
-    if (s) await this.humanize(s, this.seq);
+    await this.humanize(s, this.seq);
   }
 
-  /** `settings` is a newer message of the piano-roll contract; skipped (and logged once) while the view's contract lacks it. */
-  private async postSettings(s: HumanizeSettings | null): Promise<void> {
-    if (!s) return;
-    const msg = { kind: 'settings', style: s.style, strength: s.strength, method: s.method } as unknown as HostToView;
-    if (checkHostToView(msg) === null) await this.relay.post(msg);
+  /** The view sets its controls without asking back, and shows the take for the newest seq once more (ours, next). */
+  private async postSettings(s: HumanizeSettings): Promise<void> {
+    await this.relay.post({ kind: 'settings', style: s.style, strength: s.strength, method: s.method, normalize: s.normalize === true });
   }
 
   private async humanize(s: HumanizeSettings, seq: number): Promise<void> {
@@ -150,7 +156,7 @@ export class PianoRollSession implements vscode.Disposable {
     try {
       const r = await call<PreviewHumanizeResult>(this.ctx.client, PreviewHumanizeRequest.method, { source: this.source(), ...s }, cts.token);
       if (cts.token.isCancellationRequested) return;
-      await this.relay.post({ kind: 'humanized', seq, take: r.take, method: r.method, provider: r.provider, warnings: r.warnings });
+      await this.relay.post(humanizedMessage(seq, r));
     } catch (err) {
       if (!cts.token.isCancellationRequested) await this.relay.post({ kind: 'error', seq, message: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -189,4 +195,19 @@ export class PianoRollSession implements vscode.Disposable {
     this.inFlight?.cancel();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** `rubato.normalizeBeforeHumanize`: the starting "Normalize first" of new piano rolls and Humanize and Preview. */
+export function normalizeBeforeHumanize(): boolean {
+  return vscode.workspace.getConfiguration('rubato').get<boolean>('normalizeBeforeHumanize', false) === true;
+}
+
+/** The document's settings from a view intent (normalize only when on, so old backups compare equal). */
+function settingsOf(m: { style: HumanizeSettings['style']; strength: number; method: HumanizeSettings['method']; normalize?: boolean }): HumanizeSettings {
+  return { style: m.style, strength: m.strength, method: m.method, ...(m.normalize === true ? { normalize: true } : {}) };
+}
+
+/** A humanize answer as the view's message; the normalizer's edits ride along as marks. */
+function humanizedMessage(seq: number, r: PreviewHumanizeResult): HostToView {
+  return { kind: 'humanized', seq, take: r.take, method: r.method, provider: r.provider, warnings: r.warnings, ...(r.marks ? { marks: r.marks } : {}) };
 }

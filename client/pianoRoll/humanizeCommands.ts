@@ -1,12 +1,14 @@
 // Explorer and palette commands for MIDI files: "Humanize and Preview" (the default model, a
 // cancellable progress notification, then the piano roll in A/B mode with the take unsaved: Save
 // writes `<name>.humanized.mid`), "Open Piano Roll" and "Humanize MIDI…" (pick a file, then preview).
+// `rubato.normalizeBeforeHumanize` makes the take humanize(normalize(file)), its edits marked in the roll.
 
 import * as vscode from 'vscode';
 import { PreviewHumanizeRequest, PreviewLoadRequest, type PreviewHumanizeResult, type PreviewLoadResult } from '../../server/protocol';
 import type { RubatoContext } from '../context';
 import { call } from '../server/call';
 import { showError } from '../ui';
+import { normalizeBeforeHumanize } from './editorSession';
 import { PIANO_ROLL_VIEW_TYPE, type PianoRollProvider } from './provider';
 import { DEFAULT_STRENGTH, type HumanizeSettings } from './settings';
 
@@ -40,8 +42,11 @@ export async function humanizePreview(ctx: RubatoContext, provider: PianoRollPro
         const source = { path: uri.fsPath, bytesBase64: Buffer.from(bytes).toString('base64') };
         progress.report({ message: 'reading the score' });
         const loaded = await call<PreviewLoadResult>(ctx.client, PreviewLoadRequest.method, { source }, token);
-        progress.report({ message: loaded.modelAvailable ? 'running the model' : 'applying the rules (no model installed)' });
-        const settings: HumanizeSettings = { style: loaded.defaultStyle, strength: DEFAULT_STRENGTH, method: 'auto' };
+        // `rubato.normalizeBeforeHumanize` without an installed normalizer is ignored here; the piano roll shows the toggle disabled.
+        const normalize = normalizeBeforeHumanize() && loaded.normalizerAvailable;
+        const humanizing = loaded.modelAvailable ? 'running the model' : 'applying the rules (no model installed)';
+        progress.report({ message: normalize ? `normalizing, then ${humanizing}` : humanizing });
+        const settings: HumanizeSettings = { style: loaded.defaultStyle, strength: DEFAULT_STRENGTH, method: 'auto', ...(normalize ? { normalize } : {}) };
         const result = await call<PreviewHumanizeResult>(ctx.client, PreviewHumanizeRequest.method, { source, ...settings }, token);
         return token.isCancellationRequested ? undefined : { settings, result };
       } catch (err) {

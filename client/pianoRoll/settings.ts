@@ -1,12 +1,15 @@
-// The piano-roll document's editable state: the humanize settings (style sliders, strength, method).
+// The piano-roll document's editable state: the humanize settings (style sliders, strength, method,
+// normalize first).
 // Equality, the hot-exit backup format, and where a humanized file goes. Pure.
 
-import { checkPreviewStyle, checkStrength, PREVIEW_METHODS, type PreviewMethod, type PreviewStyle, type StyleSliderSpec } from '../../server/protocol';
+import { checkNormalizeFlag, checkPreviewStyle, checkStrength, PREVIEW_METHODS, type PreviewMethod, type PreviewStyle, type StyleSliderSpec } from '../../server/protocol';
 
 export interface HumanizeSettings {
   style: PreviewStyle;
   strength: number;
   method: PreviewMethod;
+  /** Normalize in memory before humanizing (issue 7); absent = off. */
+  normalize?: boolean;
 }
 
 /** Full strength unless the user lowers it; the view's default too. */
@@ -14,7 +17,7 @@ export const DEFAULT_STRENGTH = 1;
 
 export function sameSettings(a: HumanizeSettings | null, b: HumanizeSettings | null): boolean {
   if (a === null || b === null) return a === b;
-  if (a.strength !== b.strength || a.method !== b.method) return false;
+  if (a.strength !== b.strength || a.method !== b.method || !!a.normalize !== !!b.normalize) return false;
   return (Object.keys(a.style) as (keyof PreviewStyle)[]).every((k) => a.style[k] === b.style[k]);
 }
 
@@ -27,7 +30,7 @@ export const STRENGTH_STEP = 0.01;
  */
 export function sameWithinSteps(a: HumanizeSettings | null, b: HumanizeSettings | null, sliders: readonly StyleSliderSpec[]): boolean {
   if (a === null || b === null) return a === b;
-  if (a.method !== b.method || Math.abs(a.strength - b.strength) > STRENGTH_STEP / 2 + 1e-9) return false;
+  if (a.method !== b.method || !!a.normalize !== !!b.normalize || Math.abs(a.strength - b.strength) > STRENGTH_STEP / 2 + 1e-9) return false;
   return (Object.keys(a.style) as (keyof PreviewStyle)[]).every((k) => {
     const step = sliders.find((sl) => sl.name === k)?.step ?? 0;
     return Math.abs(a.style[k] - b.style[k]) <= step / 2 + 1e-9;
@@ -37,7 +40,12 @@ export function sameWithinSteps(a: HumanizeSettings | null, b: HumanizeSettings 
 export function checkSettings(x: unknown): string | null {
   if (typeof x !== 'object' || x === null) return 'settings must be an object';
   const s = x as Record<string, unknown>;
-  return checkPreviewStyle(s.style) ?? checkStrength(s.strength) ?? (PREVIEW_METHODS.includes(s.method as PreviewMethod) ? null : `method must be one of ${PREVIEW_METHODS.join(', ')}`);
+  return (
+    checkPreviewStyle(s.style) ??
+    checkStrength(s.strength) ??
+    (PREVIEW_METHODS.includes(s.method as PreviewMethod) ? null : `method must be one of ${PREVIEW_METHODS.join(', ')}`) ??
+    checkNormalizeFlag(s.normalize)
+  );
 }
 
 /** What a hot-exit backup holds: the unsaved settings and the last saved ones (the .mid bytes are on disk, never changed). */

@@ -19,8 +19,9 @@ export interface Controls {
   root: HTMLElement;
   canvasHost: HTMLElement;
   status: HTMLElement;
-  setSliders(specs: StyleSliderSpec[], style: PreviewStyle, strength: number, method: PreviewMethod, modelAvailable: boolean): void;
-  readSettings(): { style: PreviewStyle; strength: number; method: PreviewMethod };
+  /** `normalize`: the "Normalize first" toggle (disabled when no normalizer is installed). */
+  setSliders(specs: StyleSliderSpec[], style: PreviewStyle, strength: number, method: PreviewMethod, modelAvailable: boolean, normalize?: { on: boolean; available: boolean }): void;
+  readSettings(): { style: PreviewStyle; strength: number; method: PreviewMethod; normalize: boolean };
   setBusy(busy: boolean, text?: string): void;
   setMode(m: AbMode, hasB: boolean): void;
   setPlaying(playing: boolean): void;
@@ -79,12 +80,13 @@ export function buildControls(app: HTMLElement, ev: ControlEvents): Controls {
 
   const inputs = new Map<string, HTMLInputElement>();
   let method: HTMLSelectElement | null = null;
+  let normalizeBox: HTMLInputElement | null = null;
 
   return {
     root,
     canvasHost,
     status,
-    setSliders(specs, style, strength, m, modelAvailable) {
+    setSliders(specs, style, strength, m, modelAvailable, normalize) {
       side.textContent = '';
       inputs.clear();
       const row = (name: string, label: string, min: number, max: number, step: number, value: number, doc: string): void => {
@@ -111,13 +113,22 @@ export function buildControls(app: HTMLElement, ev: ControlEvents): Controls {
       method.value = m === 'rules' ? 'rules' : 'auto';
       method.addEventListener('change', () => ev.settingsChanged());
       mwrap.append(el('label', { for: 'pr-method' }, 'Humanizer'), method);
-      side.append(mwrap, button('Reset', 'Reset the sliders to the defaults', () => ev.resetSettings()));
+      const nwrap = el('div', { class: 'pr-slider' });
+      const ndoc = normalize?.available
+        ? 'Clean quantization noise with the bundled normalizer before humanizing (the file is never changed); edited bars are marked'
+        : 'No normalizer model is installed';
+      normalizeBox = el('input', { id: 'pr-normalize', type: 'checkbox', title: ndoc, 'aria-label': `Normalize first: ${ndoc}` });
+      normalizeBox.checked = normalize?.available === true && normalize.on;
+      normalizeBox.disabled = normalize?.available !== true;
+      normalizeBox.addEventListener('change', () => ev.settingsChanged());
+      nwrap.append(el('label', { for: 'pr-normalize', title: ndoc }, 'Normalize first'), normalizeBox);
+      side.append(mwrap, nwrap, button('Reset', 'Reset the sliders to the defaults', () => ev.resetSettings()));
     },
     readSettings() {
       const v = (k: string): number => Number(inputs.get(k)?.value ?? 0);
       const style = {} as Record<PreviewStyleName, number>;
       for (const k of ['rubato', 'dynamics', 'articulation', 'pedal', 'tempo'] as const) style[k] = v(k);
-      return { style, strength: v('strength'), method: method?.value === 'rules' ? 'rules' : 'auto' };
+      return { style, strength: v('strength'), method: method?.value === 'rules' ? 'rules' : 'auto', normalize: normalizeBox !== null && !normalizeBox.disabled && normalizeBox.checked };
     },
     setBusy(isBusy, text) {
       busy.textContent = isBusy ? '⟳ humanizing…' : (text ?? '');

@@ -3,7 +3,7 @@
 
 import './style.css';
 import { checkHostToView, type HostToView, type PianoRollViewModel, type RollMark, type ViewToHost } from '../../server/protocol/webview/pianoRoll';
-import type { PreviewStyle } from '../../server/protocol/preview';
+import type { PreviewMark, PreviewStyle } from '../../server/protocol/preview';
 import { buildControls } from './controls';
 import { noteAt } from './hitTest';
 import { layoutFor, regionAt, type Layout } from './layout';
@@ -28,6 +28,8 @@ let model: PianoRollViewModel | null = null;
 let a: PreparedTake | null = null;
 let b: PreparedTake | null = null;
 let marks: RollMark[] = [];
+/** The normalizer's edits behind the shown B take (normalize first), on both time axes. */
+let takeMarks: PreviewMark[] = [];
 let saved: SavedState = restoreState(vscode.getState());
 let time: TimeView = saved.time ?? { startSec: 0, secPerPx: 0.02 };
 let pitch: PitchView = saved.pitch ?? { low: 36, rows: 48 };
@@ -53,14 +55,15 @@ const controls = buildControls(app, {
   save: () => post({ kind: 'save', ...controls.readSettings() }),
   settingsChanged: () => {
     const s = controls.readSettings();
-    saved = { ...saved, style: s.style, strength: s.strength, method: s.method };
+    saved = { ...saved, style: s.style, strength: s.strength, method: s.method, normalize: s.normalize };
     persist();
     requestHumanize();
   },
   resetSettings: () => {
     if (!model) return;
-    saved = { ...saved, style: null, strength: null, method: 'auto' };
-    controls.setSliders(model.sliders, model.defaultStyle, model.defaultStrength, 'auto', model.modelAvailable);
+    const { normalize: _dropped, ...rest } = saved;
+    saved = { ...rest, style: null, strength: null, method: 'auto' };
+    controls.setSliders(model.sliders, model.defaultStyle, model.defaultStrength, 'auto', model.modelAvailable, normalizeToggle(model, undefined));
     persist();
     requestHumanizeNow();
   },
@@ -114,10 +117,21 @@ function draw(): FrameStats & { ms: number } {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const L = layoutFor(w, h);
   time = clampTime(time, L.roll.w, duration());
-  const stats = drawFrame(ctx, { layout: L, widthPx: w, heightPx: h, time, pitch, a, b, mode: effectiveMode(), marks, playheadSec: player.playing || player.positionSec() > 0 ? player.positionSec() : null, hover, naive }, theme);
+  const stats = drawFrame(ctx, { layout: L, widthPx: w, heightPx: h, time, pitch, a, b, mode: effectiveMode(), marks: drawnMarks(), playheadSec: player.playing || player.positionSec() > 0 ? player.positionSec() : null, hover, naive }, theme);
   lastFrame = { ...stats, ms: performance.now() - t0 };
   persistSoon();
   return lastFrame;
+}
+
+/** The host's marks, plus the normalizer's edits on the axis the grid follows (B's own axis when B is shown alone). */
+function drawnMarks(): RollMark[] {
+  if (takeMarks.length === 0 || !b) return marks;
+  const onB = effectiveMode() === 'B';
+  return [...marks, ...takeMarks.map((m) => (onB ? { ...m, startSec: m.takeStartSec, endSec: m.takeEndSec } : m))];
+}
+
+function normalizeToggle(v: PianoRollViewModel, restored: boolean | undefined): { on: boolean; available: boolean } {
+  return { on: restored ?? v.defaultNormalize === true, available: v.normalizerAvailable === true };
 }
 
 const duration = (): number => Math.max(a?.take.durationSec ?? 0, b?.take.durationSec ?? 0, 1);
@@ -211,7 +225,8 @@ function handle(m: HostToView): void {
       marks = m.view.marks;
       controls.setTitle(m.view.fileName);
       const style: PreviewStyle = saved.style ?? m.view.defaultStyle;
-      controls.setSliders(m.view.sliders, style, saved.strength ?? m.view.defaultStrength, saved.method, m.view.modelAvailable);
+      controls.setSliders(m.view.sliders, style, saved.strength ?? m.view.defaultStrength, saved.method, m.view.modelAvailable, normalizeToggle(m.view, saved.normalize));
+      takeMarks = [];
       controls.setMode(effectiveMode(), false);
       controls.setPlayTake(saved.playTake);
       controls.setInfo(m.view.warnings.length ? `${m.view.warnings.length} warning(s): ${m.view.warnings[0]}` : `${m.view.score.notes.pitch.length} notes`);
@@ -232,6 +247,7 @@ function handle(m: HostToView): void {
         return;
       }
       b = prepareTake(m.take);
+      takeMarks = m.marks ?? [];
       if (autoFit) {
         fitAll();
         autoFit = false;
@@ -255,6 +271,17 @@ function handle(m: HostToView): void {
       marks = m.marks;
       invalidate();
       return;
+    case 'settings': {
+      // Undo, redo or revert in the editor: the document's settings, not a new edit, so no request back;
+      // the host sends the take for them under our newest seq.
+      if (!model) return;
+      controls.setSliders(model.sliders, m.style, m.strength, m.method, model.modelAvailable, normalizeToggle(model, m.normalize === true));
+      saved = { ...saved, style: m.style, strength: m.strength, method: m.method, normalize: m.normalize === true };
+      persist();
+      seq.rewind();
+      controls.setBusy(true);
+      return;
+    }
     case 'saved':
       controls.status.classList.remove('pr-error');
       controls.setInfo(`Saved ${m.output}`);

@@ -14,6 +14,8 @@ export interface SavedState {
   style: PreviewStyle | null;
   strength: number | null;
   method: PreviewMethod;
+  /** "Normalize first" as the user left it; absent = the host's default. */
+  normalize?: boolean;
 }
 
 export const INITIAL_STATE: SavedState = { version: 1, time: null, pitch: null, mode: 'AB', playTake: 'B', style: null, strength: null, method: 'auto' };
@@ -34,6 +36,7 @@ export function restoreState(x: unknown): SavedState {
     style: checkPreviewStyle(s.style) === null ? (s.style as PreviewStyle) : null,
     strength: finite(s.strength) && s.strength >= 0 && s.strength <= 1 ? s.strength : null,
     method: PREVIEW_METHODS.includes(s.method as PreviewMethod) ? (s.method as PreviewMethod) : 'auto',
+    ...(typeof s.normalize === 'boolean' ? { normalize: s.normalize } : {}),
   };
 }
 
@@ -57,6 +60,15 @@ export class Sequencer {
     if (seq <= this.shown) return false;
     this.shown = seq;
     return true;
+  }
+
+  /**
+   * The host set the controls (undo, redo, revert) and pushes the take for them under the newest seq
+   * the view sent: let that seq be shown once more. Older answers stay dropped.
+   */
+  rewind(): void {
+    this.shown = Math.min(this.shown, this.sent - 1);
+    this.answered = Math.min(this.answered, this.sent - 1);
   }
 
   get busy(): boolean {

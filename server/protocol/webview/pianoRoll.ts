@@ -8,13 +8,19 @@
 // drops any answer whose seq is older than the newest it has drawn, so a slow stale answer never
 // overwrites a newer one. Saving is an intent too: {kind:'save', …} → host (asks before replacing an
 // existing file) → `rubato/preview/save` → {kind:'saved'} or {kind:'error'}.
+// The host owns the settings as the document's undoable edits: on undo, redo, revert or a restored
+// backup it sends {kind:'settings', …} (move the controls; no new `humanize` for it) and then the
+// `humanized` answer for those settings itself.
 
 import {
+  checkNormalizeFlag,
+  checkPreviewMarks,
   checkPreviewStyle,
   checkRollTake,
   checkStrength,
   checkStyleSliders,
   PREVIEW_METHODS,
+  type PreviewMark,
   type PreviewMethod,
   type PreviewStyle,
   type RollTake,
@@ -43,13 +49,20 @@ export interface PianoRollViewModel {
   defaultStrength: number;
   sliders: StyleSliderSpec[];
   modelAvailable: boolean;
+  /** "Normalize first" (issue 7) as the view starts; absent = off. */
+  defaultNormalize?: boolean;
+  /** Whether the bundled normalizer is installed (the toggle is disabled without it); absent = no. */
+  normalizerAvailable?: boolean;
   marks: RollMark[];
   warnings: string[];
 }
 
 export type HostToView =
   | { kind: 'init'; view: PianoRollViewModel }
-  | { kind: 'humanized'; seq: number; take: RollTake; method: 'model' | 'rules'; provider: string | null; warnings: string[] }
+  /** `marks`: the normalizer's edits when the take was normalized first (drawn with the host's marks). */
+  | { kind: 'humanized'; seq: number; take: RollTake; method: 'model' | 'rules'; provider: string | null; warnings: string[]; marks?: PreviewMark[] }
+  /** Set the controls to exactly these settings (undo/redo/revert): not a user edit, so no `humanize` back. */
+  | { kind: 'settings'; style: PreviewStyle; strength: number; method: PreviewMethod; normalize?: boolean }
   | { kind: 'error'; seq: number | null; message: string }
   | { kind: 'marks'; marks: RollMark[] }
   | { kind: 'saved'; output: string }
@@ -61,8 +74,8 @@ export const PIANO_ROLL_COMMANDS: readonly PianoRollCommand[] = ['play', 'fit', 
 
 export type ViewToHost =
   | { kind: 'ready' }
-  | { kind: 'humanize'; seq: number; style: PreviewStyle; strength: number; method: PreviewMethod }
-  | { kind: 'save'; style: PreviewStyle; strength: number; method: PreviewMethod }
+  | { kind: 'humanize'; seq: number; style: PreviewStyle; strength: number; method: PreviewMethod; normalize?: boolean }
+  | { kind: 'save'; style: PreviewStyle; strength: number; method: PreviewMethod; normalize?: boolean }
   /** Something went wrong inside the view (shown in the server log by the host). */
   | { kind: 'error'; message: string };
 
@@ -96,6 +109,8 @@ function checkViewModel(x: unknown): string | null {
     checkStrength(v.defaultStrength) ??
     checkStyleSliders(v.sliders) ??
     (typeof v.modelAvailable === 'boolean' ? null : 'view.modelAvailable must be a boolean') ??
+    (v.defaultNormalize === undefined || typeof v.defaultNormalize === 'boolean' ? null : 'view.defaultNormalize must be a boolean') ??
+    (v.normalizerAvailable === undefined || typeof v.normalizerAvailable === 'boolean' ? null : 'view.normalizerAvailable must be a boolean') ??
     checkMarks(v.marks) ??
     (isStrings(v.warnings) ? null : 'view.warnings must be an array of strings')
   );
@@ -114,7 +129,13 @@ export function checkHostToView(x: unknown): string | null {
       if (m.method !== 'model' && m.method !== 'rules') return 'humanized.method must be "model" or "rules"';
       if (m.provider !== null && typeof m.provider !== 'string') return 'humanized.provider must be a string or null';
       if (!isStrings(m.warnings)) return 'humanized.warnings must be an array of strings';
+      if (m.marks !== undefined) {
+        const bad = checkPreviewMarks(m.marks, 'humanized.marks');
+        if (bad) return bad;
+      }
       return checkRollTake(m.take, 'humanized.take');
+    case 'settings':
+      return checkSettings(m);
     case 'error':
       if (m.seq !== null && !isSeq(m.seq)) return 'error.seq must be a non-negative integer or null';
       return typeof m.message === 'string' ? null : 'error.message must be a string';
@@ -153,6 +174,7 @@ function checkSettings(m: Record<string, unknown>): string | null {
   return (
     checkPreviewStyle(m.style) ??
     checkStrength(m.strength) ??
-    (PREVIEW_METHODS.includes(m.method as PreviewMethod) ? null : `method must be one of ${PREVIEW_METHODS.join(', ')}`)
+    (PREVIEW_METHODS.includes(m.method as PreviewMethod) ? null : `method must be one of ${PREVIEW_METHODS.join(', ')}`) ??
+    checkNormalizeFlag(m.normalize)
   );
 }
