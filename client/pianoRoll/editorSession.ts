@@ -42,8 +42,13 @@ export class PianoRollSession implements vscode.Disposable {
     renderWebview(panel.webview, ctx.ext.extensionUri, {
       name: 'pianoRoll',
       title: vscode.workspace.asRelativePath(doc.uri),
-      // The synth is WebAudio oscillators (webviews/pianoRoll/synth.ts): no media, fetch or workers to allow.
-      config: { fileName: doc.uri.path.split('/').pop() },
+      // Playback fetches the shipped SoundFont (media/ is a local resource root): connect-src for the
+      // webview's own origin only; WebAudio needs no media, blob or worker sources.
+      allowLocalFetch: true,
+      config: {
+        fileName: doc.uri.path.split('/').pop(),
+        soundFontUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(ctx.ext.extensionUri, 'media', 'soundfont', 'piano.sf2')).toString(),
+      },
     });
     this.relay = createRelay<ViewToHost, HostToView>({
       name: 'pianoRoll',

@@ -8,6 +8,7 @@ import { buildControls } from './controls';
 import { noteAt } from './hitTest';
 import { layoutFor, regionAt, type Layout } from './layout';
 import { Player } from './player';
+import { bankFromConfig } from './sf2Synth';
 import { prepareTake, type PreparedTake } from './prepared';
 import { drawFrame, type AbMode, type FrameStats } from './render';
 import { clampPitch, clampTime, fitPitch, fitTime, follow, panPitch, panTime, pitchName, xToSec, yToPitch, zoomPitch, zoomTime, type PitchView, type TimeView } from './scale';
@@ -75,10 +76,18 @@ canvas.setAttribute('aria-label', 'Piano roll. Arrows pan, plus and minus zoom, 
 controls.canvasHost.append(canvas);
 const ctx = canvas.getContext('2d', { alpha: false })!;
 
+// The SoundFont piano the host names; if it fails the synthesized voice plays and the status line says why.
+const bank = bankFromConfig(app);
+let soundFontProblem: string | null = null;
+bank?.catch((err: unknown) => {
+  soundFontProblem = `SoundFont piano unavailable (${err instanceof Error ? err.message : String(err)}): playing the synthesized piano`;
+  controls.setInfo(soundFontProblem);
+  post({ kind: 'error', message: `piano roll: ${soundFontProblem}` });
+});
 const player = new Player(() => {
   controls.setPlaying(false);
   invalidate();
-});
+}, bank);
 
 // ---- frames: any change calls invalidate(); at most one draw per animation frame
 
@@ -181,6 +190,7 @@ function togglePlay(): void {
     else {
       player.setTake(playTakeData());
       player.play();
+      if (soundFontProblem) controls.setInfo(soundFontProblem);
     }
   } catch (err) {
     reportError(`playback: ${err instanceof Error ? err.message : String(err)}`);
@@ -478,6 +488,7 @@ new MutationObserver(() => {
     invalidate();
   },
   fit: () => fitAll(),
+  audio: () => ({ instrument: player.instrument, playing: player.playing, stats: player.stats() }),
   drawNow: (useNaive = false) => {
     naive = useNaive;
     const r = draw();

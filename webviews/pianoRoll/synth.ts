@@ -1,17 +1,23 @@
 // A small offline piano voice for WebAudio, synthesized (no samples, nothing fetched): a few
 // inharmonic-ish partials whose brightness follows velocity, a hammer-like attack and a decay that is
-// longer for low keys, as a struck string's is. Our own synthesis, so it ships under our licence.
+// longer for low keys, as a struck string's is. The fallback when the SoundFont piano (sf2Synth.ts)
+// cannot load; our own synthesis, so it ships under our licence.
 
 export interface Voice {
-  /** Releases the note at `atSec` (AudioContext time). */
-  release(atSec: number): void;
   /** Cuts the note now (pause, seek). */
   stop(): void;
 }
 
+/** What the player plays notes on: this synthesized voice, or the SoundFont piano (sf2Synth.ts). */
+export interface Instrument {
+  readonly ctx: BaseAudioContext;
+  /** A note from `onSec` to its release at `offSec` (AudioContext times; the pedal already applied). */
+  note(pitch: number, velocity: number, onSec: number, offSec: number): Voice;
+}
+
 const midiHz = (p: number): number => 440 * 2 ** ((p - 69) / 12);
 
-export class PianoSynth {
+export class PianoSynth implements Instrument {
   readonly ctx: AudioContext;
   private readonly out: GainNode;
   private readonly waves = new Map<number, PeriodicWave>();
@@ -44,8 +50,14 @@ export class PianoSynth {
     return w;
   }
 
+  note(pitch: number, velocity: number, onSec: number, offSec: number): Voice {
+    const v = this.noteOn(pitch, velocity, onSec);
+    v.release(offSec);
+    return v;
+  }
+
   /** Starts a note at AudioContext time `atSec`. */
-  noteOn(pitch: number, velocity: number, atSec: number): Voice {
+  private noteOn(pitch: number, velocity: number, atSec: number): Voice & { release(atSec: number): void } {
     const ctx = this.ctx;
     const osc = ctx.createOscillator();
     osc.setPeriodicWave(this.wave(velocity, pitch));
