@@ -40,6 +40,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra code-server CLI arguments. */
   args?: string[];
+  /** A .vsix installed into the (fresh) extensions folder before the server starts. */
+  installVsix?: string;
 }
 
 export async function startCodeServer(o: StartOptions): Promise<CodeServer> {
@@ -67,6 +69,11 @@ export async function startCodeServer(o: StartOptions): Promise<CodeServer> {
       2,
     ),
   );
+  if (o.installVsix) {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', dirs.exts, '--install-extension', o.installVsix], { encoding: 'utf8', env: { ...process.env, TMPDIR: dirs.tmp } });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${o.installVsix} failed: ${r.stderr || r.stdout}`);
+  }
   const port = await freePort();
   const configPath = path.join(o.scratch, 'cs-config.yaml');
   writeFileSync(configPath, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);

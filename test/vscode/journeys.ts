@@ -15,6 +15,8 @@ export interface JourneyContext {
   midPath: string;
   /** The ASAP corpus, when present (the eval viewer journey needs it). */
   corpus: string | null;
+  /** Prefix of the screenshot files ('' for the development build, 'vsix-' for the installed package). */
+  shotPrefix?: string;
 }
 
 type Journey = (page: Page, ctx: JourneyContext) => Promise<void>;
@@ -50,7 +52,7 @@ const runsView: Journey = async (page, ctx) => {
   const name = path.basename(ctx.specPath, '.run.toml');
   await page.locator('.pane-body .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
   await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(ctx.artifacts, 'runs-view.png') });
+  await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}runs-view.png`) });
 };
 
 const pianoRoll: Journey = async (page, ctx) => {
@@ -67,7 +69,7 @@ const pianoRoll: Journey = async (page, ctx) => {
   const inked = await pollUntil('notes drawn in the piano roll', async () => ((await inkedPixels(frame)) > 500 ? inkedPixels(frame) : undefined), 90_000);
   if (inked <= 500) throw new Error('the piano roll canvas is blank');
   await page.waitForTimeout(800);
-  await page.screenshot({ path: path.join(ctx.artifacts, 'piano-roll-ab.png') });
+  await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}piano-roll-ab.png`) });
 };
 
 const lossCurves: Journey = async (page, ctx) => {
@@ -86,7 +88,7 @@ const lossCurves: Journey = async (page, ctx) => {
   const later = await pollUntil('more rows while the run trains', async () => ((await rows()) > first ? rows() : undefined), 120_000);
   if (later <= first) throw new Error('the loss curves did not update');
   await page.waitForTimeout(1500);
-  await page.screenshot({ path: path.join(ctx.artifacts, 'loss-curves.png') });
+  await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}loss-curves.png`) });
   await runCommand(page, 'Rubato: Stop Run');
   // A quick pick of running runs when more than one could be meant; the live run is the only one.
   const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'live' }).first();
@@ -105,12 +107,15 @@ const evalViewer: Journey = async (page, ctx) => {
   await frame.locator('input[type="search"]').press('Enter');
   await pollUntil('the velocity chart with points', async () => Number((await frame.locator('[data-chart="velocity"]').getAttribute('data-points')) ?? 0) > 0, 120_000);
   await page.waitForTimeout(800);
-  await page.screenshot({ path: path.join(ctx.artifacts, 'eval-viewer.png'), fullPage: true });
+  await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}eval-viewer.png`), fullPage: true });
 };
 
-export async function runJourneys(page: Page, ctx: JourneyContext): Promise<number> {
+const ALL = { 'runs view': runsView, 'piano roll': pianoRoll, 'loss curves': lossCurves, 'eval viewer': evalViewer } as const;
+export type JourneyName = keyof typeof ALL;
+
+export async function runJourneys(page: Page, ctx: JourneyContext, names: readonly JourneyName[] = Object.keys(ALL) as JourneyName[]): Promise<number> {
   let failures = 0;
-  for (const [name, journey] of [['runs view', runsView], ['piano roll', pianoRoll], ['loss curves', lossCurves], ['eval viewer', evalViewer]] as const) {
+  for (const [name, journey] of names.map((n) => [n, ALL[n]] as const)) {
     const t0 = Date.now();
     try {
       await journey(page, ctx);
@@ -118,7 +123,7 @@ export async function runJourneys(page: Page, ctx: JourneyContext): Promise<numb
     } catch (err) {
       failures++;
       console.log(`    ✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
-      await page.screenshot({ path: path.join(ctx.artifacts, `failed-${name.replace(/\s+/g, '-')}.png`) }).catch(() => undefined);
+      await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}failed-${name.replace(/\s+/g, '-')}.png`) }).catch(() => undefined);
       await page.keyboard.press('Escape').catch(() => undefined);
     }
   }

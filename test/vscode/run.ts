@@ -92,12 +92,47 @@ async function main(): Promise<number> {
     }
   } finally {
     await server.stop();
-    if (failures && existsSync(server.logPath)) console.log(`test:vscode: code-server log kept at ${server.logPath}`);
-    if (!keep && !failures) rmSync(scratch, { recursive: true, force: true });
-    else console.log(`test:vscode: scratch kept at ${scratch}`);
   }
+  if (!only || only === 'vsix') failures += await vsixPass(scratch, workspace, stateDir, { hasCorpus, corpus, python, ws });
+  if (failures && existsSync(server.logPath)) console.log(`test:vscode: code-server log kept at ${server.logPath}`);
+  if (!keep && !failures) rmSync(scratch, { recursive: true, force: true });
+  else console.log(`test:vscode: scratch kept at ${scratch}`);
   console.log(`test:vscode: ${failures === 0 ? 'passed' : `${failures} failure(s)`}; screenshots in ${path.relative(repoRoot, artifacts)}/`);
   return failures === 0 ? 0 : 1;
+}
+
+/**
+ * Pass 3: the packaged extension. `npm run package` builds the platform .vsix, a fresh code-server installs
+ * it (no development path), and the main journeys run against the installed copy.
+ */
+async function vsixPass(scratch: string, workspace: string, stateDir: string, x: { hasCorpus: boolean; corpus: string; python: string; ws: { specPath: string; midPath: string } }): Promise<number> {
+  console.log('test:vscode: the packaged .vsix in a clean code-server');
+  const vsix = path.join(scratch, 'rubato.vsix');
+  const pack = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/package-vsix.mjs'), '--out', vsix], { encoding: 'utf8' });
+  if (pack.status !== 0) {
+    console.log(`    ✘ npm run package failed:\n${pack.stdout}\n${pack.stderr}`);
+    return 1;
+  }
+  // The package build is a production (minified) build: put the development build back for the other passes.
+  spawnSync(process.execPath, [path.join(repoRoot, 'esbuild.mjs')], { cwd: repoRoot, stdio: 'ignore' });
+  const server = await startCodeServer({
+    repoRoot,
+    scratch: path.join(scratch, 'vsix'),
+    workspace,
+    installVsix: vsix,
+    settings: { 'rubato.pythonPath': x.python, 'rubato.datasetRoots': [workspace] },
+    env: { RUBATO_STATE_DIR: stateDir, ...(x.hasCorpus ? { RUBATO_ASAP_DIR: x.corpus } : {}) },
+  });
+  try {
+    const wb = await openWorkbench({ baseUrl: server.url, folder: workspace });
+    try {
+      return await runJourneys(wb.page, { artifacts, workspace, specPath: x.ws.specPath, midPath: x.ws.midPath, corpus: x.hasCorpus ? x.corpus : null, shotPrefix: 'vsix-' }, ['runs view', 'piano roll', 'eval viewer']);
+    } finally {
+      await wb.close();
+    }
+  } finally {
+    await server.stop();
+  }
 }
 
 main().then(

@@ -27,12 +27,13 @@ async function remoteAuthority(baseUrl: string, folder: string): Promise<string>
   return cfg.remoteAuthority;
 }
 
-export async function openWorkbench(o: { baseUrl: string; folder: string; devPath: string; testsPath?: string; echo?: boolean }): Promise<Workbench> {
+export async function openWorkbench(o: { baseUrl: string; folder: string; devPath?: string; testsPath?: string; echo?: boolean }): Promise<Workbench> {
   const authority = await remoteAuthority(o.baseUrl, o.folder);
   const remote = (p: string): string => `vscode-remote://${authority}${p}`;
-  const payload: [string, string][] = [['extensionDevelopmentPath', remote(o.devPath)]];
+  const payload: [string, string][] = [];
+  if (o.devPath) payload.push(['extensionDevelopmentPath', remote(o.devPath)]);
   if (o.testsPath) payload.push(['extensionTestsPath', remote(o.testsPath)]);
-  const url = `${o.baseUrl}/?folder=${encodeURIComponent(o.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const url = `${o.baseUrl}/?folder=${encodeURIComponent(o.folder)}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
   const profile = mkdtempSync(path.join(os.tmpdir(), 'rubato-chromium-'));
   const ctx: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -155,10 +155,13 @@ function onMessage(m: LossCurvesHostToView): void {
       return;
     }
     case 'runUpdated': {
-      const isNew = !runs.has(m.run.id);
+      const prev = runs.get(m.run.id);
+      const isNew = prev === undefined;
+      // A run that starts training while the view is open (new, or leaving the queue) is shown at once,
+      // beside what was selected: it is the run the user just started.
+      const started = (isNew || prev.state === 'queued') && m.run.state !== 'queued' && !isTerminalState(m.run.state);
       runs.set(m.run.id, m.run);
-      // A run started while the view is open is shown at once, beside what was selected.
-      if (isNew && (state.selectedRuns.length === 0 || !isTerminalState(m.run.state))) setSelection([...state.selectedRuns, m.run.id]);
+      if ((isNew && state.selectedRuns.length === 0) || (started && !state.selectedRuns.includes(m.run.id))) setSelection([...state.selectedRuns, m.run.id]);
       else if (state.selectedRuns.includes(m.run.id) && !streams.has(m.run.id)) watch(m.run.id);
       controlsDirty = true;
       schedule();
