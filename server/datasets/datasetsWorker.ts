@@ -7,6 +7,8 @@ import { errCode } from './fsApi';
 import { HashCache, type HashCacheState } from './hashCache';
 import { runJobHere, type DatasetsJob } from './jobs';
 import { nodeFs } from './fsApi';
+import type { HashBatch } from './hasher';
+import { runJob } from './workerClient';
 
 export interface WorkerRequest {
   job: DatasetsJob;
@@ -23,7 +25,9 @@ if (port) {
   const send = (m: WorkerReply): void => port.postMessage(m);
   port.on('message', (req: WorkerRequest) => {
     const cache = req.cache ? HashCache.fromState(req.cache) : undefined;
-    runJobHere(req.job, { fs: nodeFs, cache, onProgress: (progress) => send({ type: 'progress', progress }) }).then(
+    // The duplicates job hashes half its files in a second worker (started from here, reused between jobs).
+    const hashElsewhere = req.job.kind === 'dupes' ? (batch: HashBatch) => runJob({ kind: 'hash', batch }) : undefined;
+    runJobHere(req.job, { fs: nodeFs, cache, hashElsewhere, onProgress: (progress) => send({ type: 'progress', progress }) }).then(
       (result) => send({ type: 'done', result, cache: cache?.state() ?? null }),
       (e: unknown) => {
         const err = e instanceof Error ? e : new Error(String(e));

@@ -11,7 +11,7 @@ import { createXXHash128 } from 'hash-wasm';
 import type { DatasetsProgress, DupeGroup, DupesResult, FolderDupeGroup, ScanProblem } from './types';
 import { nodeFs, type FsApi } from './fsApi';
 import type { HashCache } from './hashCache';
-import { ContentHasher, SMALL_FILE_BYTES } from './hasher';
+import { ContentHasher, SMALL_FILE_BYTES, type HashElsewhere } from './hasher';
 import { throttle, throwIfAborted } from './limit';
 import { isInside, walk, type WalkedFile, type WalkResult } from './walk';
 
@@ -23,6 +23,8 @@ export interface DupesHereOptions {
   onProgress?: (p: DatasetsProgress) => void;
   /** Prefer copies under these folders as canonical (e.g. the configured corpus location). */
   preferCanonical?: readonly string[];
+  /** A second thread for hashing (the datasets worker passes one); without it every file is hashed here. */
+  hashElsewhere?: HashElsewhere;
 }
 
 /** Internal result that canonicalize builds on: the walk and, per folder group, the folder indices. */
@@ -79,17 +81,20 @@ export async function analyzeDuplicatesHere(roots: readonly string[], opts: Dupe
     const r = inodes[i]!.rep;
     return { path: r.path, display: r.display, sizeBytes: r.sizeBytes, mtimeNs: r.mtimeNs, ino: r.ino };
   };
-  // Files one after another: only files that share their size with another are read at all.
-  const runAll = (ids: number[], phase: DatasetsProgress['phase'], f: (i: number) => string | null): (string | null)[] =>
-    ids.map((i, k) => {
-      throwIfAborted(opts.signal);
-      const h = f(i);
-      progress({ phase, done: k + 1, total: ids.length });
-      return h;
-    });
+  // Only files that share their size with another are read at all.
+  const hashAll = (ids: number[], phase: DatasetsProgress['phase'], which: 'partial' | 'full'): Promise<(string | null)[]> =>
+    hasher.many(
+      ids.map(target),
+      which,
+      (done) => {
+        throwIfAborted(opts.signal);
+        progress({ phase, done, total: ids.length });
+      },
+      opts.hashElsewhere,
+    );
 
   // Partial hashes (small files get their full hash here and are done).
-  const partialList = runAll(candidates, 'partial-hash', (i) => hasher.partial(target(i)));
+  const partialList = await hashAll(candidates, 'partial-hash', 'partial');
   const partials = new Map<number, string>();
   candidates.forEach((i, k) => {
     const h = partialList[k];
@@ -111,7 +116,7 @@ export async function analyzeDuplicatesHere(roots: readonly string[], opts: Dupe
       else needFull.push(i);
     }
   }
-  const fulls = runAll(needFull, 'full-hash', (i) => hasher.full(target(i)));
+  const fulls = await hashAll(needFull, 'full-hash', 'full');
   needFull.forEach((i, k) => {
     const h = fulls[k];
     if (h) fullHash.set(i, h);

@@ -6,6 +6,7 @@ import type { DatasetsProgress, ScanResult } from './types';
 import type { FsApi } from './fsApi';
 import type { HashCache } from './hashCache';
 import { analyzeDuplicatesHere, verifySignatureHere, type DupesAnalysis } from './dupeGroups';
+import { hashBatchHere, type HashBatch, type HashBatchResult, type HashElsewhere } from './hasher';
 import { scanHere } from './usage';
 import { walk, type WalkResult } from './walk';
 
@@ -14,7 +15,9 @@ export type DatasetsJob =
   /** `withWalk`: send the whole walk back too (canonicalize plans on it); otherwise only the result crosses. */
   | { kind: 'dupes'; roots: string[]; preferCanonical?: string[]; withWalk: boolean }
   | { kind: 'walk'; roots: string[]; followLinkedRoots?: boolean; pruneNames?: string[] }
-  | { kind: 'verify'; dir: string };
+  | { kind: 'verify'; dir: string }
+  /** Hashes for the duplicates job, from a second thread. */
+  | { kind: 'hash'; batch: HashBatch };
 
 export type DupesJobResult = Omit<DupesAnalysis, 'walk'> & { walk?: WalkResult };
 export type VerifyJobResult = { signature: string; sizeBytes: number; files: number } | null;
@@ -24,6 +27,7 @@ export interface JobResults {
   dupes: DupesJobResult;
   walk: WalkResult;
   verify: VerifyJobResult;
+  hash: HashBatchResult;
 }
 
 export type JobOf<K extends DatasetsJob['kind']> = Extract<DatasetsJob, { kind: K }>;
@@ -33,6 +37,8 @@ export interface JobContext {
   signal?: AbortSignal;
   onProgress?: (p: DatasetsProgress) => void;
   cache?: HashCache;
+  /** Where the duplicates job may send half of its hashing (another thread). */
+  hashElsewhere?: HashElsewhere;
 }
 
 export async function runJobHere<K extends DatasetsJob['kind']>(job: JobOf<K>, ctx: JobContext): Promise<JobResults[K]> {
@@ -44,7 +50,7 @@ export async function runJobHere<K extends DatasetsJob['kind']>(job: JobOf<K>, c
       r = scanHere(j.roots, { fs, signal, onProgress, folderDepth: j.folderDepth, top: j.top, followLinkedRoots: j.followLinkedRoots });
       break;
     case 'dupes': {
-      const a = await analyzeDuplicatesHere(j.roots, { fs, signal, onProgress, cache: ctx.cache, preferCanonical: j.preferCanonical });
+      const a = await analyzeDuplicatesHere(j.roots, { fs, signal, onProgress, cache: ctx.cache, preferCanonical: j.preferCanonical, hashElsewhere: ctx.hashElsewhere });
       r = j.withWalk ? a : { result: a.result, folderGroupDirs: a.folderGroupDirs };
       break;
     }
@@ -53,6 +59,9 @@ export async function runJobHere<K extends DatasetsJob['kind']>(job: JobOf<K>, c
       break;
     case 'verify':
       r = await verifySignatureHere(j.dir, fs, signal);
+      break;
+    case 'hash':
+      r = await hashBatchHere(j.batch, fs);
       break;
   }
   return r as JobResults[K];
