@@ -28,7 +28,7 @@ const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 if (!existsSync(vsce)) fail('@vscode/vsce is not installed (it is a devDependency: run `npm install` with network access once).');
 const binDir = path.join(root, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', platform, arch);
 if (!existsSync(binDir)) fail(`onnxruntime-node has no binaries for ${target} (${binDir})`);
-for (const f of ['models/performancenet.onnx', 'server/runspec/template.run.toml', 'media/rubato.svg']) {
+for (const f of ['models/performancenet.onnx', 'server/runspec/template.run.toml', 'media/rubato.svg', 'media/soundfont/piano.sf2']) {
   if (!existsSync(path.join(root, f))) fail(`${f} is missing`);
 }
 
@@ -47,6 +47,9 @@ const required = [
   'dist/webviews/lossCurves.js',
   'dist/webviews/evalViewer.js',
   'media/rubato.svg',
+  // The piano roll's playback SoundFont and its licence (MIT: the notice travels with the file).
+  'media/soundfont/piano.sf2',
+  'media/soundfont/README.md',
   'models/performancenet.onnx',
   'native/rubato_native/__init__.py',
   'native/rubato_native/train.py',
