@@ -1,5 +1,5 @@
-// Bounded concurrency and cancellation for the datasets jobs. Node's fs calls run on a small thread pool; a few
-// dozen calls in flight keep it busy (and a slow network drive overlapped) without queueing unbounded promises.
+// Bounded concurrency and cancellation for the datasets jobs: the Limiter caps the worker threads running at once
+// (workerClient.ts); the abort helpers turn an AbortSignal into the error the LSP handler maps to "cancelled".
 
 export class Limiter {
   private active = 0;
