@@ -15,7 +15,8 @@ function walk(dir, match) {
   for (const name of readdirSync(dir).sort()) {
     const p = path.join(dir, name);
     if (statSync(p).isDirectory()) {
-      if (name === 'fixtures' || name === 'integration' || name === '__pycache__') continue;
+      // test/vscode runs inside VS Code (npm run test:vscode), not under Node's test runner.
+      if (name === 'fixtures' || name === 'integration' || name === '__pycache__' || p === path.join('test', 'vscode')) continue;
       out.push(...walk(p, match));
     } else if (match(name)) out.push(p);
   }
