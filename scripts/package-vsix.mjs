@@ -43,6 +43,9 @@ const required = [
   'dist/extension.js',
   'dist/server.js',
   'dist/cli.js',
+  // Run from beside server.js: the exit-recording shim of every supervised run, and the datasets worker thread.
+  'dist/runShim.js',
+  'dist/datasetsWorker.js',
   'dist/webviews/pianoRoll.js',
   'dist/webviews/lossCurves.js',
   'dist/webviews/evalViewer.js',
