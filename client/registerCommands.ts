@@ -37,8 +37,8 @@ export function registerCommands(ctx: RubatoContext, f: Features): vscode.Dispos
     'rubato.humanizePreview': (uri) => humanizePreview(ctx, f.pianoRoll, uri),
     'rubato.normalizeMidi': (uri) => normalizeMidi(ctx, f.pianoRoll, uri),
     'rubato.openPianoRoll': (uri) => openPianoRoll(uri),
-    // Without a run named, the curves open on the run training now (if any), added to the selection.
-    'rubato.openLossCurves': (arg) => f.lossCurves.focus(runIdFromArg(arg) ?? ctx.runs.activeRun()?.id ?? undefined),
+    // Without a run named, the curves open on the run training now (or just queued), added to the selection.
+    'rubato.openLossCurves': (arg) => f.lossCurves.focus(runIdFromArg(arg) ?? ctx.runs.currentRun()?.id ?? undefined),
     'rubato.openEvalViewer': (args) => f.evalViewer.open(typeof args === 'object' && args !== null ? (args as { checkpointPaths?: string[] }) : undefined),
     'rubato.scanDatasets': () => scanDatasets(ctx),
     'rubato.showGpuStatus': () => showGpuStatus(ctx),

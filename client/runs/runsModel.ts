@@ -38,6 +38,12 @@ export class RunsModel {
     return [...this.runs.values()].sort((a, b) => rank(a) - rank(b) || b.queuedAt - a.queuedAt || a.id.localeCompare(b.id));
   }
 
+  /** The run a user most likely means by "the current run": the one training now, else the newest queued. */
+  currentRun(): RunInfo | null {
+    const queued = [...this.runs.values()].filter((r) => r.state === 'queued').sort((a, b) => b.queuedAt - a.queuedAt);
+    return this.activeRun() ?? queued[0] ?? null;
+  }
+
   /** The run the status bar follows: the most recently started of those running, else null. */
   activeRun(): RunInfo | null {
     const live = [...this.runs.values()].filter((r) => r.state === 'running' || r.state === 'starting' || r.state === 'stopping');

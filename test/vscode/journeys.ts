@@ -64,10 +64,22 @@ const pianoRoll: Journey = async (page, ctx) => {
   const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'minuet-g-major.mid' }).first();
   await file.waitFor({ timeout: 30_000 });
   await file.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: 'Humanize and Preview' }).first().click();
+  const item = page.locator('.monaco-menu .action-label', { hasText: 'Humanize and Preview' }).first();
+  await item.click();
+  // A click that lands while the menu is still animating in only highlights the item: confirm with Enter.
+  if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
   const frame = await webviewWith(page, 'canvas', 90_000);
   const inked = await pollUntil('notes drawn in the piano roll', async () => ((await inkedPixels(frame)) > 500 ? inkedPixels(frame) : undefined), 90_000);
   if (inked <= 500) throw new Error('the piano roll canvas is blank');
+  // Playback: the shipped SoundFont loads from the extension (no network), and Play schedules its samples.
+  type Audio = { instrument: string; playing: boolean; stats: { sources: number } | null };
+  const audio = (): Promise<Audio> => frame.locator('canvas').first().evaluate(() => (window as unknown as { rubatoPianoRoll: { audio(): Audio } }).rubatoPianoRoll.audio());
+  await pollUntil('the SoundFont piano', async () => (await audio()).instrument === 'soundfont', 30_000).catch(async () => {
+    throw new Error(`playback instrument is ${(await audio()).instrument}, not the SoundFont`);
+  });
+  await frame.getByRole('button', { name: /Play/ }).first().click();
+  await pollUntil('samples scheduled by Play', async () => ((await audio()).stats?.sources ?? 0) > 0, 20_000);
+  await frame.getByRole('button', { name: /Pause|Stop|Play/ }).first().click();
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}piano-roll-ab.png`) });
 };

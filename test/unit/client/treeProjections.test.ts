@@ -68,6 +68,13 @@ test('the runs model lists active runs first, newest first, and follows the most
   assert.equal(m.activeRun()?.id, 'a');
   assert.deepEqual(m.list().map((r) => r.id), ['a', 'c', 'b', 'old']);
   assert.deepEqual([changes, listChanges, updated], [3, 2, ['c']], 'a new run changes the list, a known one is an update');
+  // "The current run" for Open Loss Curves: the one training, else the newest still in the queue.
+  const q = new RunsModel();
+  q.setAll([run({ id: 'done', state: 'finished', queuedAt: 1 }), run({ id: 'q1', state: 'queued', queuedAt: 2 }), run({ id: 'q2', state: 'queued', queuedAt: 3 })]);
+  assert.equal(q.activeRun(), null);
+  assert.equal(q.currentRun()?.id, 'q2');
+  q.upsert(run({ id: 'q1', state: 'running', queuedAt: 2, startedAt: 4 }));
+  assert.equal(q.currentRun()?.id, 'q1');
   assert.equal(runIdFromArg('run:abc'), 'abc');
   assert.equal(runIdFromArg('abc'), 'abc');
   assert.equal(runIdFromArg(undefined), null);
