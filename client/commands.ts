@@ -39,6 +39,9 @@ export const COMMANDS = {
   'rubato.checkpoints.exportOnnx': { title: 'Export Checkpoint to ONNX', palette: 'never', icon: 'export', trusted: true },
   'rubato.checkpoints.useAsDefault': { title: 'Use as Default Humanizer', palette: 'never', icon: 'star' },
   'rubato.datasets.revealPath': { title: 'Reveal in File Explorer', palette: 'never', icon: 'folder-opened' },
+  'rubato.datasets.gitGc': { title: 'Clean Up with git gc', palette: 'never', icon: 'trash' },
+  'rubato.datasets.canonicalize': { title: 'Replace Copies with Links', palette: 'never', icon: 'link' },
+  'rubato.datasets.undoCanonicalize': { title: 'Undo Replacing Copies with Links…', palette: 'always' },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;

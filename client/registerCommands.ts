@@ -16,6 +16,7 @@ import { selectPython } from './python/selectPython';
 import { createRunSpec } from './runs/createRunSpec';
 import { openRunCurves, openRunLog, resumeRun, revealRunFolder, startRun, stopRun, tuneBatch } from './runs/runCommands';
 import { runIdFromArg } from './runs/resolveRun';
+import { canonicalizeGroup, gitGc, undoCanonicalize } from './datasets/datasetActions';
 import { refreshAll } from './server/sync';
 
 export interface Features {
@@ -52,6 +53,9 @@ export function registerCommands(ctx: RubatoContext, f: Features): vscode.Dispos
     'rubato.checkpoints.exportOnnx': (arg) => exportCheckpoint(ctx, arg),
     'rubato.checkpoints.useAsDefault': (arg) => useAsDefault(ctx, arg),
     'rubato.datasets.revealPath': (arg) => revealDatasetPath(ctx, arg),
+    'rubato.datasets.gitGc': (arg) => gitGc(ctx, arg),
+    'rubato.datasets.canonicalize': (arg) => canonicalizeGroup(ctx, arg),
+    'rubato.datasets.undoCanonicalize': (arg) => undoCanonicalize(ctx, arg),
   };
   return (Object.keys(COMMANDS) as CommandId[]).map((id) => vscode.commands.registerCommand(id, handlers[id]));
 }

@@ -37,12 +37,14 @@ const PHASE: Record<DatasetsProgress['phase'], string> = {
 };
 
 /** Runs one datasets job with an AbortSignal tied to the request and to a cancellable work-done progress. */
-async function job<R>(connection: Connection, status: StatusReporter, title: string, token: CancellationToken, run: (signal: AbortSignal, onProgress: (p: DatasetsProgress) => void) => Promise<R>): Promise<R> {
+async function job<R>(connection: Connection, status: StatusReporter, title: string, token: CancellationToken, run: (signal: AbortSignal, onProgress: (p: DatasetsProgress) => void) => Promise<R>, workDoneToken?: unknown): Promise<R> {
   const abort = new AbortController();
   const sub = token.onCancellationRequested(() => abort.abort());
-  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  // The client's own progress (it passes a workDoneToken and shows a cancellable notification), else one of ours.
+  const attached = typeof workDoneToken === 'string' || typeof workDoneToken === 'number' ? connection.window.attachWorkDoneProgress(workDoneToken) : undefined;
+  const progress = attached ?? (await connection.window.createWorkDoneProgress().catch(() => undefined));
   progress?.begin(`Rubato: ${title}`, undefined, undefined, true);
-  const sub2 = progress?.token.onCancellationRequested(() => abort.abort());
+  const sub2 = attached ? undefined : (progress as { token?: CancellationToken } | undefined)?.token?.onCancellationRequested(() => abort.abort());
   let last = 0;
   status.report(`datasets:${title}`, { health: 'ok', message: '', busy: true });
   try {
@@ -61,10 +63,13 @@ async function job<R>(connection: Connection, status: StatusReporter, title: str
   }
 }
 
+/** The work-done token a client may add to any request's params (LSP's WorkDoneProgressParams). */
+const wdt = (p: object): unknown => (p as { workDoneToken?: unknown }).workDoneToken;
+
 export function registerDatasetsHandlers(connection: Connection, status: StatusReporter): { dispose(): void } {
-  onValidatedRequest(connection, DatasetsScanRequest.method, checkDatasetsScanParams, (p: Parameters<typeof datasetsScan>[0], token) => job(connection, status, 'scanning datasets', token, (s, on) => datasetsScan(p, s, on)));
-  onValidatedRequest(connection, DatasetsDupesRequest.method, checkDatasetsDupesParams, (p: Parameters<typeof datasetsDupes>[0], token) => job(connection, status, 'finding duplicates', token, (s, on) => datasetsDupes(p, s, on)));
-  onValidatedRequest(connection, DatasetsGitRequest.method, checkDatasetsGitParams, (p: Parameters<typeof datasetsGit>[0], token) => job(connection, status, 'checking git repositories', token, (s, on) => datasetsGit(p, s, on)));
+  onValidatedRequest(connection, DatasetsScanRequest.method, checkDatasetsScanParams, (p: Parameters<typeof datasetsScan>[0], token) => job(connection, status, 'scanning datasets', token, (s, on) => datasetsScan(p, s, on), wdt(p)));
+  onValidatedRequest(connection, DatasetsDupesRequest.method, checkDatasetsDupesParams, (p: Parameters<typeof datasetsDupes>[0], token) => job(connection, status, 'finding duplicates', token, (s, on) => datasetsDupes(p, s, on), wdt(p)));
+  onValidatedRequest(connection, DatasetsGitRequest.method, checkDatasetsGitParams, (p: Parameters<typeof datasetsGit>[0], token) => job(connection, status, 'checking git repositories', token, (s, on) => datasetsGit(p, s, on), wdt(p)));
   onValidatedRequest(connection, DatasetsGcRequest.method, checkDatasetsGcParams, (p: Parameters<typeof datasetsGc>[0], token) => job(connection, status, 'git gc --prune=now', token, (s) => datasetsGc(p, s)));
   onValidatedRequest(connection, DatasetsCanonicalizeRequest.method, checkDatasetsCanonicalizeParams, (p: Parameters<typeof datasetsCanonicalize>[0], token) =>
     job(connection, status, p.dryRun ? 'planning links for duplicate folders' : 'replacing duplicate folders with links', token, (s, on) => datasetsCanonicalize(p, s, on)),

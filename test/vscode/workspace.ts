@@ -3,7 +3,7 @@
 // finishes in seconds without the corpus.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export function makeWorkspace(repoRoot: string, dir: string, python: string): { specPath: string; midPath: string } {
@@ -19,6 +19,8 @@ write_cache(Path(${JSON.stringify(cache)}), [("train", 120), ("train", 300), ("t
 `;
   const r = spawnSync(python, ['-c', py], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`could not write the synthetic cache with ${python}: ${r.stderr}`);
+  // A second copy of the cache, as projects end up with: the Datasets view must find it.
+  cpSync(cache, path.join(dir, 'cache-copy'), { recursive: true });
   const specPath = path.join(dir, 'tiny.run.toml');
   writeFileSync(
     specPath,

@@ -64,6 +64,14 @@ export function defineSuites(): void {
     });
   });
 
+  suite('datasets', () => {
+    test('Scan Datasets finds the duplicated dataset cache as one folder group with reclaimable bytes', async () => {
+      await vscode.commands.executeCommand('rubato.scanDatasets');
+      const group = await until('a duplicate-folder group', (s) => (s.views['rubato.datasets'] ?? []).find((n) => /copies/.test(n.description ?? '') && /dataset cache/.test(n.description ?? '')), 120_000);
+      assert.match(group.description ?? '', /2 copies · .* reclaimable/);
+    });
+  });
+
   suite('training from the palette', () => {
     test('Start Training runs a tiny CPU training; the Runs view shows it finished with a scored checkpoint', async () => {
       await vscode.commands.executeCommand('rubato.startRun', vscode.Uri.file(spec));
