@@ -12,13 +12,19 @@ export class UserFacingError extends Error {
   }
 }
 
+function isToken(x: unknown): x is CancellationToken {
+  return typeof x === 'object' && x !== null && 'isCancellationRequested' in x && 'onCancellationRequested' in x;
+}
+
 export function onValidatedRequest<P, R>(
   connection: Connection,
   method: string,
   check: (x: unknown) => string | null,
   handler: (params: P, token: CancellationToken) => R | Promise<R>,
 ): void {
-  connection.onRequest(method, async (raw: unknown, token: CancellationToken) => {
+  connection.onRequest(method, async (...args: unknown[]) => {
+    // A request sent without params reaches the handler as (token) alone, not (undefined, token).
+    const [raw, token] = args.length === 1 && isToken(args[0]) ? [undefined, args[0]] : [args[0], args[1] as CancellationToken];
     const problem = check(raw);
     if (problem) return new ResponseError(ErrorCodes.InvalidParams, `${method}: ${problem}`);
     try {
