@@ -9,9 +9,9 @@ import type { EvalComparison, EvalModelChoice, EvalPiecesResult, EvalSplitChoice
 import { EVAL_SPLIT_CHOICES, EVAL_WINDOWS } from '../../server/protocol/evalView';
 import { checkHostToView, checkViewToHost, type EvalViewerHostToView, type EvalViewerViewToHost } from '../../server/protocol/webview/evalViewer';
 import { badgesOf, chartData, filterPieces, fmtR, modelColour, type ChartKind } from './model';
-import { chartTheme, watchTheme } from './theme';
+import { chartTheme, watchTheme } from '../shared/chartTheme';
 import { restoreEvalState } from './viewState';
-import { vscodeApi } from './vscodeApi';
+import { vscodeApi } from '../shared/vscodeApi';
 
 const vscode = vscodeApi();
 const state = restoreEvalState(vscode.getState());

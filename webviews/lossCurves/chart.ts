@@ -2,7 +2,7 @@
 // options; new points only ever go through setData, never a new chart.
 
 import uPlot from 'uplot';
-import type { ChartTheme } from './theme';
+import type { ChartTheme } from '../shared/chartTheme';
 
 export interface LineDef {
   /** Stable key (run id + metric) used to tell whether the set of lines changed. */

@@ -10,9 +10,9 @@ import { downsampleMinMax, xExtent, type XYSeries } from './downsample';
 import { chartOf, chartTitle, isDefaultMetric, isEvalMetric, METRIC_DASHES, orderCharts, runColour, EVAL_CHART } from './metricGroups';
 import { newRunStream, receiveAppend, receiveBackfill, receiveBackfillFailure, startBackfill, type RunStream, type StreamStep } from './offsets';
 import { RunSeries } from './seriesStore';
-import { chartTheme, watchTheme } from './theme';
+import { chartTheme, watchTheme } from '../shared/chartTheme';
 import { MAX_SMOOTHING, restoreState, type LossCurvesState } from './viewState';
-import { vscodeApi } from './vscodeApi';
+import { vscodeApi } from '../shared/vscodeApi';
 import { buildControls, type Controls } from './controls';
 
 const CHART_HEIGHT_PX = 220;

@@ -14,15 +14,9 @@ import { drawFrame, type AbMode, type FrameStats } from './render';
 import { clampPitch, clampTime, fitPitch, fitTime, follow, panPitch, panTime, pitchName, xToSec, yToPitch, zoomPitch, zoomTime, type PitchView, type TimeView } from './scale';
 import { readTheme, type Theme } from './theme';
 import { debounce, restoreState, Sequencer, type SavedState } from './viewState';
+import { vscodeApi } from '../shared/vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi();
 const post = (m: ViewToHost): void => vscode.postMessage(m);
 
 let model: PianoRollViewModel | null = null;

@@ -1,4 +1,5 @@
 // Chart colours from VS Code's theme variables, so light, dark and high-contrast themes all read well.
+// Shared by the uPlot webviews (loss curves, eval viewer); the piano roll reads its own palette (pianoRoll/theme.ts).
 
 export interface ChartTheme {
   foreground: string;
