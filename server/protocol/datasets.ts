@@ -5,6 +5,7 @@
 // Like index.ts, this module imports nothing from Node or VS Code (type-only imports are erased).
 
 import type { DatasetsProgress } from '../datasets/types';
+import { isNonEmptyString, isRecord } from './check';
 
 export type {
   CanonicalizeAction,
@@ -93,19 +94,15 @@ export interface DatasetsChangedParams {
 /** What a work-done progress report of a datasets request carries. */
 export type DatasetsProgressMessage = DatasetsProgress;
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 function checkPathList(v: unknown, name: string, allowEmpty: boolean): string | null {
   if (!Array.isArray(v)) return `${name} must be an array of paths`;
   if (!allowEmpty && v.length === 0) return `${name} must name at least one folder`;
-  for (const [i, p] of v.entries()) if (typeof p !== 'string' || p === '') return `${name}[${i}] must be a non-empty path`;
+  for (const [i, p] of v.entries()) if (!isNonEmptyString(p)) return `${name}[${i}] must be a non-empty path`;
   return null;
 }
 
 export function checkDatasetsScanParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
+  if (!isRecord(x)) return 'params must be an object';
   const bad = checkPathList(x.roots, 'roots', false);
   if (bad) return bad;
   if (x.folderDepth !== undefined && !(typeof x.folderDepth === 'number' && Number.isInteger(x.folderDepth) && x.folderDepth >= 0 && x.folderDepth <= 64)) return 'folderDepth must be an integer from 0 to 64';
@@ -113,24 +110,24 @@ export function checkDatasetsScanParams(x: unknown): string | null {
 }
 
 export function checkDatasetsDupesParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
+  if (!isRecord(x)) return 'params must be an object';
   return checkPathList(x.roots, 'roots', false) ?? (x.preferCanonical === undefined ? null : checkPathList(x.preferCanonical, 'preferCanonical', true));
 }
 
 export function checkDatasetsGitParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
+  if (!isRecord(x)) return 'params must be an object';
   return checkPathList(x.roots, 'roots', false);
 }
 
 export function checkDatasetsGcParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
-  if (typeof x.repo !== 'string' || x.repo === '') return 'repo must be a non-empty path';
+  if (!isRecord(x)) return 'params must be an object';
+  if (!isNonEmptyString(x.repo)) return 'repo must be a non-empty path';
   if (x.confirm !== true) return 'confirm must be true: git gc --prune=now deletes unreachable objects for good';
   return null;
 }
 
 export function checkDatasetsCanonicalizeParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
+  if (!isRecord(x)) return 'params must be an object';
   const bad = checkPathList(x.roots, 'roots', false);
   if (bad) return bad;
   if (typeof x.dryRun !== 'boolean') return 'dryRun must be a boolean (true plans only)';
@@ -143,12 +140,12 @@ export function checkDatasetsCanonicalizeParams(x: unknown): string | null {
 }
 
 export function checkDatasetsUndoParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
-  if (typeof x.manifest !== 'string' || x.manifest === '') return 'manifest must be a non-empty path';
+  if (!isRecord(x)) return 'params must be an object';
+  if (!isNonEmptyString(x.manifest)) return 'manifest must be a non-empty path';
   return null;
 }
 
 export function checkDatasetsWatchParams(x: unknown): string | null {
-  if (!isObject(x)) return 'params must be an object';
+  if (!isRecord(x)) return 'params must be an object';
   return checkPathList(x.roots, 'roots', true);
 }

@@ -2,6 +2,8 @@
 // comparison (ground truth against models and baselines on one performance). client → server requests;
 // the client relays what the eval-viewer webview asks (see ./webview/evalViewer.ts). Plain data only.
 
+import { asRecord, isNonEmptyString, isNonNegativeInt } from './check';
+
 export type EvalSplit = 'train' | 'val' | 'test';
 export type EvalSplitChoice = EvalSplit | 'all';
 export const EVAL_SPLIT_CHOICES: readonly EvalSplitChoice[] = ['val', 'test', 'train', 'all'];
@@ -147,16 +149,14 @@ export type EvalCompareResult = EvalComparison;
 
 // ---- validators (every inbound message)
 
-const obj = (x: unknown): Record<string, unknown> | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
-const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const seedOk = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+const seedOk = (v: unknown): boolean => v === undefined || isNonNegativeInt(v);
 
 export function checkEvalSplitChoice(v: unknown): string | null {
   return typeof v === 'string' && (EVAL_SPLIT_CHOICES as readonly string[]).includes(v) ? null : `split must be one of ${EVAL_SPLIT_CHOICES.join(', ')}, got ${JSON.stringify(v)}`;
 }
 
 export function checkEvalModelRef(x: unknown): string | null {
-  const r = obj(x);
+  const r = asRecord(x);
   if (!r) return 'a model must be an object';
   switch (r.kind) {
     case 'rules':
@@ -165,7 +165,7 @@ export function checkEvalModelRef(x: unknown): string | null {
     case 'bundled':
       return null;
     case 'onnx':
-      return nonEmpty(r.path) ? null : 'onnx: path must be a non-empty path';
+      return isNonEmptyString(r.path) ? null : 'onnx: path must be a non-empty path';
     default:
       return `model kind must be rules, jitter, bundled or onnx, got ${JSON.stringify(r.kind)}`;
   }
@@ -173,20 +173,20 @@ export function checkEvalModelRef(x: unknown): string | null {
 
 export function checkEvalPiecesParams(x: unknown): string | null {
   if (x === undefined || x === null) return null;
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
-  if (p.dataDir !== undefined && !nonEmpty(p.dataDir)) return 'dataDir must be a non-empty path';
+  if (p.dataDir !== undefined && !isNonEmptyString(p.dataDir)) return 'dataDir must be a non-empty path';
   if (p.split !== undefined) return checkEvalSplitChoice(p.split);
   return null;
 }
 
 export function checkEvalModelsParams(x: unknown): string | null {
   if (x === undefined || x === null) return null;
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
   if (p.checkpointPaths !== undefined) {
     if (!Array.isArray(p.checkpointPaths)) return 'checkpointPaths must be an array of paths';
-    const bad = p.checkpointPaths.findIndex((c) => !nonEmpty(c));
+    const bad = p.checkpointPaths.findIndex((c) => !isNonEmptyString(c));
     if (bad >= 0) return `checkpointPaths[${bad}] must be a non-empty path`;
   }
   return null;
@@ -196,11 +196,11 @@ export const MAX_EVAL_WINDOW = 256;
 export const MAX_EVAL_MODELS = 8;
 
 export function checkEvalCompareParams(x: unknown): string | null {
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
-  if (p.dataDir !== undefined && !nonEmpty(p.dataDir)) return 'dataDir must be a non-empty path';
-  if (!nonEmpty(p.pieceId) || p.pieceId.split('/').includes('..')) return `pieceId must be a piece id, got ${JSON.stringify(p.pieceId)}`;
-  if (!nonEmpty(p.performance) || /[/\\]/.test(p.performance)) return `performance must be a performance name, got ${JSON.stringify(p.performance)}`;
+  if (p.dataDir !== undefined && !isNonEmptyString(p.dataDir)) return 'dataDir must be a non-empty path';
+  if (!isNonEmptyString(p.pieceId) || p.pieceId.split('/').includes('..')) return `pieceId must be a piece id, got ${JSON.stringify(p.pieceId)}`;
+  if (!isNonEmptyString(p.performance) || /[/\\]/.test(p.performance)) return `performance must be a performance name, got ${JSON.stringify(p.performance)}`;
   if (!Array.isArray(p.models)) return 'models must be an array';
   if (p.models.length > MAX_EVAL_MODELS) return `at most ${MAX_EVAL_MODELS} models at once, got ${p.models.length}`;
   for (let i = 0; i < p.models.length; i++) {

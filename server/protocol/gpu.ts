@@ -2,6 +2,8 @@
 // ("strays"), stopping one of them after explicit confirmation, and the memory preflight a run start reports.
 // Plain data only; memory in bytes (nvidia-smi's MiB are converted at the edge, server/gpu/nvidiaSmi.ts).
 
+import { asRecord, isNonNegativeInt, isRecord } from './check';
+
 /** One GPU as `nvidia-smi --query-gpu` reports it. A field the driver does not report ("[N/A]") is null. */
 export interface GpuInfo {
   index: number;
@@ -101,17 +103,17 @@ export interface PreflightResult {
 
 export function checkGpuStatusParams(x: unknown): string | null {
   if (x === undefined || x === null) return null;
-  if (typeof x !== 'object' || Array.isArray(x)) return 'params must be an object or absent';
+  if (!isRecord(x)) return 'params must be an object or absent';
   return Object.keys(x).length === 0 ? null : `unexpected params ${Object.keys(x).map((k) => JSON.stringify(k)).join(', ')}`;
 }
 
 const PID_MAX = 4_194_304; // Linux's pid_max ceiling
 
 export function checkStopProcessParams(x: unknown): string | null {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'params must be an object';
-  const p = x as Record<string, unknown>;
+  const p = asRecord(x);
+  if (!p) return 'params must be an object';
   if (!(typeof p.pid === 'number' && Number.isInteger(p.pid) && p.pid > 1 && p.pid <= PID_MAX)) return `pid must be an integer in 2..${PID_MAX}, got ${JSON.stringify(p.pid)}`;
-  if (!(typeof p.startTicks === 'number' && Number.isSafeInteger(p.startTicks) && p.startTicks >= 0)) return `startTicks must be a non-negative integer (from rubato/gpu/status), got ${JSON.stringify(p.startTicks)}`;
+  if (!isNonNegativeInt(p.startTicks)) return `startTicks must be a non-negative integer (from rubato/gpu/status), got ${JSON.stringify(p.startTicks)}`;
   if (p.confirm !== true) return 'confirm must be true: a process is stopped only after the user confirmed it';
   return null;
 }

@@ -2,6 +2,8 @@
 // constant here with its params and result types, and every inbound message is validated here.
 // This module imports nothing from Node or VS Code, so all three sides can bundle it.
 
+import { isNonEmptyString } from './check';
+
 /** Bumped on any incompatible change; the client refuses a server that reports another version. */
 export const PROTOCOL_VERSION = 1;
 
@@ -35,8 +37,8 @@ export interface HumanizeResult {
 export function checkHumanizeParams(x: unknown): string | null {
   if (typeof x !== 'object' || x === null) return 'params must be an object';
   const p = x as Record<string, unknown>;
-  if (typeof p.input !== 'string' || p.input === '') return 'input must be a non-empty path';
-  if (typeof p.output !== 'string' || p.output === '') return 'output must be a non-empty path';
+  if (!isNonEmptyString(p.input)) return 'input must be a non-empty path';
+  if (!isNonEmptyString(p.output)) return 'output must be a non-empty path';
   if (p.method !== 'rules' && p.method !== 'jitter') return `method must be "rules" or "jitter", got ${JSON.stringify(p.method)}`;
   if (p.style !== undefined && typeof p.style !== 'string') return 'style must be a string';
   if (p.seed !== undefined && !(typeof p.seed === 'number' && Number.isInteger(p.seed) && p.seed >= 0)) return 'seed must be a non-negative integer';

@@ -1,6 +1,8 @@
 // `rubato/normalize`: clean a rough MIDI file with the anchored-edit normalizer (client → server).
-// Imports nothing: client, server and webviews all bundle it. The result's edit fields are the CLI's
+// Imports nothing from Node or VS Code: client, server and webviews all bundle it. The result's edit fields are the CLI's
 // `--json` shape (snake_case), so the piano roll and the CLI describe an edit the same way.
+
+import { isNonEmptyString } from './check';
 
 /** client → server request: normalize a MIDI file on disk into a new file. */
 export const NormalizeRequest = {
@@ -50,8 +52,8 @@ export interface NormalizeResult {
 export function checkNormalizeParams(x: unknown): string | null {
   if (typeof x !== 'object' || x === null) return 'params must be an object';
   const p = x as Record<string, unknown>;
-  if (typeof p.input !== 'string' || p.input === '') return 'input must be a non-empty path';
-  if (typeof p.output !== 'string' || p.output === '') return 'output must be a non-empty path';
+  if (!isNonEmptyString(p.input)) return 'input must be a non-empty path';
+  if (!isNonEmptyString(p.output)) return 'output must be a non-empty path';
   if (p.input === p.output) return 'output must differ from input';
   if (p.method !== undefined && p.method !== 'model' && p.method !== 'snap') return `method must be "model" or "snap", got ${JSON.stringify(p.method)}`;
   if (p.snap !== undefined && typeof p.snap !== 'boolean') return 'snap must be a boolean';

@@ -3,6 +3,8 @@
 // client → server requests only; the server answers with plain data (number arrays, never typed
 // arrays: LSP messages are JSON). Validators return a message naming the first problem, or null.
 
+import { asRecord, isNonEmptyString } from './check';
+
 /** The five style descriptors, in the model's order (a unit test keeps this equal to server/features/style.ts). */
 export const PREVIEW_STYLE_NAMES = ['rubato', 'dynamics', 'articulation', 'pedal', 'tempo'] as const;
 export type PreviewStyleName = (typeof PREVIEW_STYLE_NAMES)[number];
@@ -155,13 +157,12 @@ export type PreviewSaveResult =
 
 // ---- validators
 
-const obj = (x: unknown): Record<string, unknown> | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function checkMidiSource(x: unknown): string | null {
-  const s = obj(x);
+  const s = asRecord(x);
   if (!s) return 'source must be an object';
-  if (typeof s.path !== 'string' || s.path === '') return 'source.path must be a non-empty string';
+  if (!isNonEmptyString(s.path)) return 'source.path must be a non-empty string';
   if (s.bytesBase64 !== undefined) {
     if (typeof s.bytesBase64 !== 'string') return 'source.bytesBase64 must be a string';
     if (s.bytesBase64.length % 4 !== 0 || !BASE64.test(s.bytesBase64)) return 'source.bytesBase64 is not base64';
@@ -172,7 +173,7 @@ export function checkMidiSource(x: unknown): string | null {
 
 /** Every style key present and finite (ranges are the model's business: out-of-range values are allowed). */
 export function checkPreviewStyle(x: unknown, what = 'style'): string | null {
-  const s = obj(x);
+  const s = asRecord(x);
   if (!s) return `${what} must be an object`;
   for (const k of PREVIEW_STYLE_NAMES) {
     if (typeof s[k] !== 'number' || !Number.isFinite(s[k])) return `${what}.${k} must be a finite number`;
@@ -187,13 +188,13 @@ export function checkStrength(x: unknown): string | null {
 }
 
 export function checkPreviewLoadParams(x: unknown): string | null {
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
   return checkMidiSource(p.source);
 }
 
 export function checkPreviewHumanizeParams(x: unknown): string | null {
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
   return (
     checkMidiSource(p.source) ??
@@ -212,7 +213,7 @@ export function checkPreviewSaveParams(x: unknown): string | null {
   const bad = checkPreviewHumanizeParams(x);
   if (bad) return bad;
   const p = x as Record<string, unknown>;
-  if (p.output !== undefined && (typeof p.output !== 'string' || p.output === '')) return 'output must be a non-empty path';
+  if (p.output !== undefined && !isNonEmptyString(p.output)) return 'output must be a non-empty path';
   if (p.overwrite !== undefined && typeof p.overwrite !== 'boolean') return 'overwrite must be a boolean';
   return null;
 }
@@ -224,9 +225,9 @@ const isNumArray = (v: unknown, n?: number): v is number[] =>
 
 /** Checks a take's arrays: present, finite, equal lengths per table. */
 export function checkRollTake(x: unknown, what = 'take'): string | null {
-  const t = obj(x);
+  const t = asRecord(x);
   if (!t) return `${what} must be an object`;
-  const notes = obj(t.notes);
+  const notes = asRecord(t.notes);
   if (!notes) return `${what}.notes must be an object`;
   if (!isNumArray(notes.pitch)) return `${what}.notes.pitch must be an array of finite numbers`;
   const n = notes.pitch.length;
@@ -234,12 +235,12 @@ export function checkRollTake(x: unknown, what = 'take'): string | null {
     if (!isNumArray(notes[k], n)) return `${what}.notes.${k} must be ${n} finite numbers`;
   }
   if (notes.confidence !== undefined && !isNumArray(notes.confidence, n)) return `${what}.notes.confidence must be ${n} finite numbers`;
-  const pedal = obj(t.pedal);
+  const pedal = asRecord(t.pedal);
   if (!pedal || !isNumArray(pedal.startSec) || !isNumArray(pedal.endSec, pedal.startSec.length)) return `${what}.pedal must hold startSec and endSec of equal length`;
-  const tempo = obj(t.tempo);
+  const tempo = asRecord(t.tempo);
   if (!tempo || !isNumArray(tempo.sec) || !isNumArray(tempo.bpm, tempo.sec.length)) return `${what}.tempo must hold sec and bpm of equal length`;
   if (!tempo.bpm.every((b) => b > 0)) return `${what}.tempo.bpm must be positive`;
-  const grid = obj(t.grid);
+  const grid = asRecord(t.grid);
   if (!grid || !isNumArray(grid.barSec) || !isNumArray(grid.barNumber, grid.barSec.length) || !isNumArray(grid.beatSec)) return `${what}.grid must hold barSec, barNumber (equal length) and beatSec`;
   if (typeof t.durationSec !== 'number' || !(t.durationSec >= 0)) return `${what}.durationSec must be a non-negative number`;
   return null;
@@ -249,7 +250,7 @@ export function checkRollTake(x: unknown, what = 'take'): string | null {
 export function checkPreviewMarks(x: unknown, what = 'marks'): string | null {
   if (!Array.isArray(x)) return `${what} must be an array`;
   for (const [i, m0] of x.entries()) {
-    const m = obj(m0);
+    const m = asRecord(m0);
     if (!m) return `${what}[${i}] must be an object`;
     if (!isNumArray([m.startSec, m.endSec, m.takeStartSec, m.takeEndSec])) return `${what}[${i}] needs finite startSec, endSec, takeStartSec, takeEndSec`;
     if ((m.endSec as number) < (m.startSec as number) || (m.takeEndSec as number) < (m.takeStartSec as number)) return `${what}[${i}] ends before it starts`;
@@ -262,7 +263,7 @@ export function checkPreviewMarks(x: unknown, what = 'marks'): string | null {
 export function checkStyleSliders(x: unknown): string | null {
   if (!Array.isArray(x)) return 'sliders must be an array';
   for (const [i, s0] of x.entries()) {
-    const s = obj(s0);
+    const s = asRecord(s0);
     if (!s) return `sliders[${i}] must be an object`;
     if (!(PREVIEW_STYLE_NAMES as readonly unknown[]).includes(s.name)) return `sliders[${i}].name must be a style name`;
     if (typeof s.label !== 'string' || typeof s.doc !== 'string') return `sliders[${i}] needs label and doc strings`;

@@ -1,6 +1,8 @@
 // Protocol for supervised runs: start / stop / resume / list, run updates, the metrics stream with
 // backfill, logs and checkpoints. Who sends what is said on each constant. Plain data only.
 
+import { asRecord, isNonEmptyString, isNonNegativeInt } from './check';
+
 export type RunState = 'queued' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed' | 'stopped';
 export const RUN_STATES: readonly RunState[] = ['queued', 'starting', 'running', 'stopping', 'finished', 'failed', 'stopped'];
 export const isTerminalState = (s: RunState): boolean => s === 'finished' || s === 'failed' || s === 'stopped';
@@ -139,22 +141,23 @@ export interface RunMetricsAppendedParams {
 
 // ---- validators (every inbound message)
 
-const obj = (x: unknown): Record<string, unknown> | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
-const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const RUN_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** A run id as the server names run folders (letters, digits, `._-`, at most 128). */
+export const isRunId = (v: unknown): v is string => typeof v === 'string' && RUN_ID.test(v);
 
 export function checkStartRunParams(x: unknown): string | null {
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
-  if (!nonEmpty(p.specPath)) return 'specPath must be a non-empty path';
+  if (!isNonEmptyString(p.specPath)) return 'specPath must be a non-empty path';
   if (!p.specPath.endsWith('.run.toml')) return `specPath must name a *.run.toml file, got ${JSON.stringify(p.specPath)}`;
   if (p.ignorePreflight !== undefined && typeof p.ignorePreflight !== 'boolean') return 'ignorePreflight must be a boolean';
   return null;
 }
 
 export function checkRunIdParams(x: unknown): string | null {
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
-  if (!nonEmpty(p.id) || !/^[A-Za-z0-9._-]{1,128}$/.test(p.id)) return `id must be a run id, got ${JSON.stringify(p.id)}`;
+  if (!isRunId(p.id)) return `id must be a run id, got ${JSON.stringify(p.id)}`;
   return null;
 }
 
@@ -162,14 +165,14 @@ export function checkRunMetricsParams(x: unknown): string | null {
   const bad = checkRunIdParams(x);
   if (bad) return bad;
   const p = x as Record<string, unknown>;
-  if (!(typeof p.fromOffset === 'number' && Number.isSafeInteger(p.fromOffset) && p.fromOffset >= 0)) return 'fromOffset must be a non-negative integer';
+  if (!isNonNegativeInt(p.fromOffset)) return 'fromOffset must be a non-negative integer';
   if (p.limit !== undefined && !(typeof p.limit === 'number' && Number.isSafeInteger(p.limit) && p.limit > 0)) return 'limit must be a positive integer';
   return null;
 }
 
 export function checkListCheckpointsParams(x: unknown): string | null {
   if (x === undefined || x === null) return null;
-  const p = obj(x);
+  const p = asRecord(x);
   if (!p) return 'params must be an object';
   if (p.id !== undefined) return checkRunIdParams(p);
   return null;

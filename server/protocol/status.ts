@@ -1,5 +1,7 @@
 // Server health for the status bar: one typed notification, never a regex over log text.
 
+import { isRecord } from './check';
+
 export type Health = 'ok' | 'warning' | 'error';
 
 /** server → client, whenever health or pending work changes. */
@@ -23,7 +25,7 @@ export interface TrustChangedParams {
   trusted: boolean;
 }
 export function checkTrustChangedParams(x: unknown): string | null {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'params must be an object';
-  if (typeof (x as Record<string, unknown>).trusted !== 'boolean') return 'trusted must be a boolean';
+  if (!isRecord(x)) return 'params must be an object';
+  if (typeof x.trusted !== 'boolean') return 'trusted must be a boolean';
   return null;
 }

@@ -12,6 +12,7 @@
 
 import type { EvalComparison, EvalModelChoice, EvalModelRef, EvalPiecesResult, EvalSplitChoice } from '../evalView';
 import { checkEvalModelRef, checkEvalSplitChoice, MAX_EVAL_MODELS, MAX_EVAL_WINDOW } from '../evalView';
+import { asRecord, isFiniteOrNull, isNonNegativeInt, isStringArray } from '../check';
 
 export type EvalViewerHostToView =
   | { kind: 'pieces'; listing: EvalPiecesResult }
@@ -33,41 +34,36 @@ export type ViewToHost = EvalViewerViewToHost;
 
 // ---- validators
 
-const obj = (x: unknown): Record<string, unknown> | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
-const idOk = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const strArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
-const numOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
-
 function checkSeriesByWindow(x: unknown, length: number, what: string): string | null {
-  const s = obj(x);
+  const s = asRecord(x);
   if (!s) return `${what} must be an object of series by window`;
   for (const [w, arr] of Object.entries(s)) {
     if (!Array.isArray(arr) || arr.length !== length) return `${what}[${w}] must be an array of ${length} values`;
-    if (!arr.every(numOrNull)) return `${what}[${w}] must hold numbers or null`;
+    if (!arr.every(isFiniteOrNull)) return `${what}[${w}] must hold numbers or null`;
   }
   return null;
 }
 
 function checkListing(x: unknown): string | null {
-  const l = obj(x);
+  const l = asRecord(x);
   if (!l) return 'listing must be an object';
   if (typeof l.dataDir !== 'string') return 'listing.dataDir must be a string';
   const badSplit = checkEvalSplitChoice(l.split);
   if (badSplit) return `listing.${badSplit}`;
   if (!Array.isArray(l.pieces)) return 'listing.pieces must be an array';
   for (let i = 0; i < l.pieces.length; i++) {
-    const p = obj(l.pieces[i]);
-    if (!p || typeof p.id !== 'string' || typeof p.composer !== 'string' || !strArray(p.performances) || !['train', 'val', 'test'].includes(p.split as string)) {
+    const p = asRecord(l.pieces[i]);
+    if (!p || typeof p.id !== 'string' || typeof p.composer !== 'string' || !isStringArray(p.performances) || !['train', 'val', 'test'].includes(p.split as string)) {
       return `listing.pieces[${i}] must have id, composer, split and performances`;
     }
   }
   if (!(l.notice === null || typeof l.notice === 'string')) return 'listing.notice must be a string or null';
-  if (!strArray(l.errors)) return 'listing.errors must be an array of strings';
+  if (!isStringArray(l.errors)) return 'listing.errors must be an array of strings';
   return null;
 }
 
 function checkModelChoice(x: unknown, i: number): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m || typeof m.id !== 'string' || typeof m.label !== 'string' || typeof m.available !== 'boolean' || typeof m.reason !== 'string') {
     return `models[${i}] must have id, label, ref, available and reason`;
   }
@@ -77,23 +73,23 @@ function checkModelChoice(x: unknown, i: number): string | null {
 
 /** Checks the shape the charts and the table read; the numbers themselves are the server's. */
 export function checkComparison(x: unknown): string | null {
-  const c = obj(x);
+  const c = asRecord(x);
   if (!c) return 'comparison must be an object';
   for (const k of ['dataDir', 'pieceId', 'performance', 'split'] as const) if (typeof c[k] !== 'string') return `comparison.${k} must be a string`;
   const n = c.scoreNotes;
   const g = c.groups;
-  if (!idOk(n) || !idOk(g)) return 'comparison.scoreNotes and groups must be non-negative integers';
-  if (!Array.isArray(c.windows) || !c.windows.every((w) => idOk(w) && w >= 1)) return 'comparison.windows must be positive integers';
-  if (!idOk(c.expressionWindow)) return 'comparison.expressionWindow must be an integer';
-  const a = obj(c.alignment);
+  if (!isNonNegativeInt(n) || !isNonNegativeInt(g)) return 'comparison.scoreNotes and groups must be non-negative integers';
+  if (!Array.isArray(c.windows) || !c.windows.every((w) => isNonNegativeInt(w) && w >= 1)) return 'comparison.windows must be positive integers';
+  if (!isNonNegativeInt(c.expressionWindow)) return 'comparison.expressionWindow must be an integer';
+  const a = asRecord(c.alignment);
   if (!a || (a.source !== 'match' && a.source !== 'beats') || typeof a.matchedPct !== 'number') return 'comparison.alignment must have source and matchedPct';
-  const h = obj(c.human);
+  const h = asRecord(c.human);
   if (!h) return 'comparison.human must be an object';
   const hb = checkSeriesByWindow(h.velocity, n, 'human.velocity') ?? checkSeriesByWindow(h.tempo, g, 'human.tempo');
   if (hb) return hb;
   if (!Array.isArray(c.models)) return 'comparison.models must be an array';
   for (let i = 0; i < c.models.length; i++) {
-    const m = obj(c.models[i]);
+    const m = asRecord(c.models[i]);
     const at = `models[${i}]`;
     if (!m || typeof m.id !== 'string' || typeof m.label !== 'string') return `${at} must have id and label`;
     if (!(m.error === null || typeof m.error === 'string')) return `${at}.error must be a string or null`;
@@ -105,20 +101,20 @@ export function checkComparison(x: unknown): string | null {
       const bad = checkSeriesByWindow(m.tempo, g, `${at}.tempo`);
       if (bad) return bad;
     }
-    if (!obj(m.velocityR) || !obj(m.rubatoR)) return `${at}.velocityR and rubatoR must be objects`;
-    if (!numOrNull(m.expressionScore) || !numOrNull(m.outputNotes)) return `${at}.expressionScore and outputNotes must be numbers or null`;
+    if (!asRecord(m.velocityR) || !asRecord(m.rubatoR)) return `${at}.velocityR and rubatoR must be objects`;
+    if (!isFiniteOrNull(m.expressionScore) || !isFiniteOrNull(m.outputNotes)) return `${at}.expressionScore and outputNotes must be numbers or null`;
     if (typeof m.collapsed !== 'boolean') return `${at}.collapsed must be a boolean`;
     if (m.sanity !== null) {
-      const s = obj(m.sanity);
+      const s = asRecord(m.sanity);
       if (!s || typeof s.passed !== 'boolean' || !Array.isArray(s.failures) || !Array.isArray(s.skipped)) return `${at}.sanity must have passed, failures and skipped`;
     }
   }
-  if (!strArray(c.warnings)) return 'comparison.warnings must be an array of strings';
+  if (!isStringArray(c.warnings)) return 'comparison.warnings must be an array of strings';
   return null;
 }
 
 export function checkHostToView(x: unknown): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m) return 'message must be an object';
   const kind = m.kind as EvalViewerHostToView['kind'];
   switch (kind) {
@@ -133,15 +129,15 @@ export function checkHostToView(x: unknown): string | null {
       return null;
     }
     case 'computing':
-      return idOk(m.requestId) ? null : 'requestId must be a non-negative integer';
+      return isNonNegativeInt(m.requestId) ? null : 'requestId must be a non-negative integer';
     case 'result':
-      return idOk(m.requestId) ? checkComparison(m.comparison) : 'requestId must be a non-negative integer';
+      return isNonNegativeInt(m.requestId) ? checkComparison(m.comparison) : 'requestId must be a non-negative integer';
     case 'failed':
-      if (!(m.requestId === null || idOk(m.requestId))) return 'requestId must be a non-negative integer or null';
+      if (!(m.requestId === null || isNonNegativeInt(m.requestId))) return 'requestId must be a non-negative integer or null';
       if (typeof m.message !== 'string') return 'message must be a string';
       return typeof m.cancelled === 'boolean' ? null : 'cancelled must be a boolean';
     case 'preselect':
-      return strArray(m.modelIds) ? null : 'modelIds must be an array of strings';
+      return isStringArray(m.modelIds) ? null : 'modelIds must be an array of strings';
     default: {
       const never: never = kind;
       return `unknown message kind ${JSON.stringify(never)}`;
@@ -150,7 +146,7 @@ export function checkHostToView(x: unknown): string | null {
 }
 
 export function checkViewToHost(x: unknown): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m) return 'message must be an object';
   const kind = m.kind as EvalViewerViewToHost['kind'];
   switch (kind) {
@@ -159,7 +155,7 @@ export function checkViewToHost(x: unknown): string | null {
     case 'listPieces':
       return checkEvalSplitChoice(m.split);
     case 'compare': {
-      if (!idOk(m.requestId)) return 'requestId must be a non-negative integer';
+      if (!isNonNegativeInt(m.requestId)) return 'requestId must be a non-negative integer';
       if (typeof m.pieceId !== 'string' || m.pieceId === '') return 'pieceId must be a non-empty string';
       if (typeof m.performance !== 'string' || m.performance === '') return 'performance must be a non-empty string';
       if (!Array.isArray(m.models) || m.models.length > MAX_EVAL_MODELS) return `models must be an array of at most ${MAX_EVAL_MODELS}`;
@@ -167,13 +163,13 @@ export function checkViewToHost(x: unknown): string | null {
         const bad = checkEvalModelRef(m.models[i]);
         if (bad) return `models[${i}]: ${bad}`;
       }
-      if (!Array.isArray(m.windows) || m.windows.length === 0 || !m.windows.every((w) => idOk(w) && w >= 1 && w <= MAX_EVAL_WINDOW)) {
+      if (!Array.isArray(m.windows) || m.windows.length === 0 || !m.windows.every((w) => isNonNegativeInt(w) && w >= 1 && w <= MAX_EVAL_WINDOW)) {
         return `windows must be integers from 1 to ${MAX_EVAL_WINDOW}`;
       }
       return null;
     }
     case 'cancel':
-      return idOk(m.requestId) ? null : 'requestId must be a non-negative integer';
+      return isNonNegativeInt(m.requestId) ? null : 'requestId must be a non-negative integer';
     default: {
       const never: never = kind;
       return `unknown message kind ${JSON.stringify(never)}`;

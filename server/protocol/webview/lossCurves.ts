@@ -10,7 +10,8 @@
 // may forward appends before, during or after a backfill in any interleaving.
 
 import type { MetricRow, RunInfo } from '../runs';
-import { RUN_STATES } from '../runs';
+import { isRunId, RUN_STATES } from '../runs';
+import { asRecord, isFiniteOrNull, isNonNegativeInt } from '../check';
 
 export type LossCurvesHostToView =
   /** Every run the server knows (sent after `ready` and whenever the list changes). */
@@ -36,21 +37,15 @@ export type ViewToHost = LossCurvesViewToHost;
 
 // ---- validators
 
-const obj = (x: unknown): Record<string, unknown> | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
-const RUN_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const runIdOk = (v: unknown): v is string => typeof v === 'string' && RUN_ID.test(v);
-const offsetOk = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const numOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
-
 /** A metric row as JSON carries it (a non-finite value travels as null). */
 export function checkMetricRow(x: unknown): string | null {
-  const r = obj(x);
+  const r = asRecord(x);
   if (!r) return 'a row must be an object';
   if (!(typeof r.step === 'number' && Number.isFinite(r.step))) return `row step must be a number, got ${JSON.stringify(r.step)}`;
-  if (!numOrNull(r.wallTime)) return 'row wallTime must be a number or null';
-  const v = obj(r.values);
+  if (!isFiniteOrNull(r.wallTime)) return 'row wallTime must be a number or null';
+  const v = asRecord(r.values);
   if (!v) return 'row values must be an object';
-  for (const [k, val] of Object.entries(v)) if (!numOrNull(val)) return `row value ${JSON.stringify(k)} must be a number or null`;
+  for (const [k, val] of Object.entries(v)) if (!isFiniteOrNull(val)) return `row value ${JSON.stringify(k)} must be a number or null`;
   return null;
 }
 
@@ -65,23 +60,23 @@ function checkRows(x: unknown): string | null {
 
 /** What the view reads of a run; the rest of RunInfo is passed through untouched. */
 export function checkRunInfo(x: unknown): string | null {
-  const r = obj(x);
+  const r = asRecord(x);
   if (!r) return 'a run must be an object';
-  if (!runIdOk(r.id)) return `run id must be a run id, got ${JSON.stringify(r.id)}`;
+  if (!isRunId(r.id)) return `run id must be a run id, got ${JSON.stringify(r.id)}`;
   if (typeof r.name !== 'string') return 'run name must be a string';
   if (typeof r.state !== 'string' || !(RUN_STATES as readonly string[]).includes(r.state)) return `run state must be one of ${RUN_STATES.join(', ')}`;
-  if (!numOrNull(r.step ?? null) || !numOrNull(r.totalSteps ?? null) || !numOrNull(r.lastLoss ?? null)) return 'run step, totalSteps and lastLoss must be numbers or null';
+  if (!isFiniteOrNull(r.step ?? null) || !isFiniteOrNull(r.totalSteps ?? null) || !isFiniteOrNull(r.lastLoss ?? null)) return 'run step, totalSteps and lastLoss must be numbers or null';
   return null;
 }
 
 function checkOffsets(m: Record<string, unknown>): string | null {
-  if (!runIdOk(m.runId)) return `runId must be a run id, got ${JSON.stringify(m.runId)}`;
-  if (!offsetOk(m.fromOffset)) return 'fromOffset must be a non-negative integer';
+  if (!isRunId(m.runId)) return `runId must be a run id, got ${JSON.stringify(m.runId)}`;
+  if (!isNonNegativeInt(m.fromOffset)) return 'fromOffset must be a non-negative integer';
   return null;
 }
 
 export function checkHostToView(x: unknown): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m) return 'message must be an object';
   const kind = m.kind as LossCurvesHostToView['kind'];
   switch (kind) {
@@ -98,16 +93,16 @@ export function checkHostToView(x: unknown): string | null {
     case 'backfill':
       return (
         checkOffsets(m) ??
-        (!offsetOk(m.nextOffset) || m.nextOffset < (m.fromOffset as number) ? 'nextOffset must be an integer ≥ fromOffset' : null) ??
+        (!isNonNegativeInt(m.nextOffset) || m.nextOffset < (m.fromOffset as number) ? 'nextOffset must be an integer ≥ fromOffset' : null) ??
         (typeof m.complete !== 'boolean' ? 'complete must be a boolean' : null) ??
         checkRows(m.rows)
       );
     case 'backfillFailed':
       return checkOffsets(m) ?? (typeof m.message !== 'string' ? 'message must be a string' : null);
     case 'appended':
-      return checkOffsets(m) ?? (!offsetOk(m.nextOffset) || m.nextOffset < (m.fromOffset as number) ? 'nextOffset must be an integer ≥ fromOffset' : null) ?? checkRows(m.rows);
+      return checkOffsets(m) ?? (!isNonNegativeInt(m.nextOffset) || m.nextOffset < (m.fromOffset as number) ? 'nextOffset must be an integer ≥ fromOffset' : null) ?? checkRows(m.rows);
     case 'focusRun':
-      return runIdOk(m.runId) ? null : `runId must be a run id, got ${JSON.stringify(m.runId)}`;
+      return isRunId(m.runId) ? null : `runId must be a run id, got ${JSON.stringify(m.runId)}`;
     default: {
       const never: never = kind;
       return `unknown message kind ${JSON.stringify(never)}`;
@@ -116,7 +111,7 @@ export function checkHostToView(x: unknown): string | null {
 }
 
 export function checkViewToHost(x: unknown): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m) return 'message must be an object';
   const kind = m.kind as LossCurvesViewToHost['kind'];
   switch (kind) {
@@ -126,7 +121,7 @@ export function checkViewToHost(x: unknown): string | null {
       return checkOffsets(m);
     case 'selectRuns': {
       if (!Array.isArray(m.runIds)) return 'runIds must be an array';
-      const bad = m.runIds.findIndex((r) => !runIdOk(r));
+      const bad = m.runIds.findIndex((r) => !isRunId(r));
       return bad >= 0 ? `runIds[${bad}] must be a run id` : null;
     }
     default: {

@@ -26,6 +26,7 @@ import {
   type RollTake,
   type StyleSliderSpec,
 } from '../preview';
+import { asRecord, isNonNegativeInt, isStringArray } from '../check';
 
 /**
  * A labelled time range drawn over the roll (e.g. the normalizer's edits, issue 7: a bar range and
@@ -81,14 +82,10 @@ export type ViewToHost =
 
 // ---- validators
 
-const obj = (x: unknown): Record<string, unknown> | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
-const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
-
 export function checkMarks(x: unknown): string | null {
   if (!Array.isArray(x)) return 'marks must be an array';
   for (const [i, m0] of x.entries()) {
-    const m = obj(m0);
+    const m = asRecord(m0);
     if (!m) return `marks[${i}] must be an object`;
     if (typeof m.startSec !== 'number' || typeof m.endSec !== 'number' || !Number.isFinite(m.startSec) || !Number.isFinite(m.endSec) || m.endSec < m.startSec) {
       return `marks[${i}] needs finite startSec <= endSec`;
@@ -100,7 +97,7 @@ export function checkMarks(x: unknown): string | null {
 }
 
 function checkViewModel(x: unknown): string | null {
-  const v = obj(x);
+  const v = asRecord(x);
   if (!v) return 'view must be an object';
   if (typeof v.fileName !== 'string') return 'view.fileName must be a string';
   return (
@@ -112,23 +109,23 @@ function checkViewModel(x: unknown): string | null {
     (v.defaultNormalize === undefined || typeof v.defaultNormalize === 'boolean' ? null : 'view.defaultNormalize must be a boolean') ??
     (v.normalizerAvailable === undefined || typeof v.normalizerAvailable === 'boolean' ? null : 'view.normalizerAvailable must be a boolean') ??
     checkMarks(v.marks) ??
-    (isStrings(v.warnings) ? null : 'view.warnings must be an array of strings')
+    (isStringArray(v.warnings) ? null : 'view.warnings must be an array of strings')
   );
 }
 
 /** Validates a message from the host; returns the first problem or null. */
 export function checkHostToView(x: unknown): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m) return 'message must be an object';
   const kind = m.kind as HostToView['kind'];
   switch (kind) {
     case 'init':
       return checkViewModel(m.view);
     case 'humanized':
-      if (!isSeq(m.seq)) return 'humanized.seq must be a non-negative integer';
+      if (!isNonNegativeInt(m.seq)) return 'humanized.seq must be a non-negative integer';
       if (m.method !== 'model' && m.method !== 'rules') return 'humanized.method must be "model" or "rules"';
       if (m.provider !== null && typeof m.provider !== 'string') return 'humanized.provider must be a string or null';
-      if (!isStrings(m.warnings)) return 'humanized.warnings must be an array of strings';
+      if (!isStringArray(m.warnings)) return 'humanized.warnings must be an array of strings';
       if (m.marks !== undefined) {
         const bad = checkPreviewMarks(m.marks, 'humanized.marks');
         if (bad) return bad;
@@ -137,7 +134,7 @@ export function checkHostToView(x: unknown): string | null {
     case 'settings':
       return checkSettings(m);
     case 'error':
-      if (m.seq !== null && !isSeq(m.seq)) return 'error.seq must be a non-negative integer or null';
+      if (m.seq !== null && !isNonNegativeInt(m.seq)) return 'error.seq must be a non-negative integer or null';
       return typeof m.message === 'string' ? null : 'error.message must be a string';
     case 'marks':
       return checkMarks(m.marks);
@@ -152,14 +149,14 @@ export function checkHostToView(x: unknown): string | null {
 
 /** Validates a message from the view; returns the first problem or null. */
 export function checkViewToHost(x: unknown): string | null {
-  const m = obj(x);
+  const m = asRecord(x);
   if (!m) return 'message must be an object';
   const kind = m.kind as ViewToHost['kind'];
   switch (kind) {
     case 'ready':
       return null;
     case 'humanize':
-      if (!isSeq(m.seq)) return 'humanize.seq must be a non-negative integer';
+      if (!isNonNegativeInt(m.seq)) return 'humanize.seq must be a non-negative integer';
       return checkSettings(m);
     case 'save':
       return checkSettings(m);
