@@ -1,11 +1,10 @@
 // onnxruntime-node sessions for Rubato models: loaded once per file version, on the best execution provider.
 
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SCORE_FEATURE_NAMES } from '../features/scoreFeatures';
 import { STYLE_NAMES } from '../features/style';
 import { ModelFileError, readModelMetadata, TARGET_NAMES, type ModelMetadata } from './onnxMetadata';
+import { createSession, loadOrt, readModelBytes, SessionCache } from './sessionLoader';
 
 export { ModelFileError } from './onnxMetadata';
 
@@ -31,83 +30,26 @@ export interface ModelOutputs {
   logvar: Float32Array;
 }
 
-type Ort = typeof import('onnxruntime-node');
-
-let ortModule: Promise<Ort> | undefined;
-
-/** onnxruntime-node is loaded on first use: its native library is large and only the model method needs it. */
-function loadOrt(): Promise<Ort> {
-  ortModule ??= import('onnxruntime-node').then((ort) => {
-    // Failed provider probes (no CUDA libraries, no GPU) log errors from native code; we report the outcome ourselves.
-    ort.env.logLevel = 'fatal';
-    return ort;
-  });
-  return ortModule;
-}
-
-interface CacheEntry {
-  key: string;
-  model: Promise<LoadedModel>;
-}
-
-/** One entry per absolute path; a changed file (mtime or size) replaces and releases the old session. */
-const cache = new Map<string, CacheEntry>();
+const cache = new SessionCache<LoadedModel>();
 
 /**
  * The session for a model file, created on first use and reused while the file is unchanged. Errors
  * (`ModelFileError`) name the file: missing, not ONNX, not a Rubato model, or the wrong feature schema.
  */
 export async function loadModel(modelPath: string, providers: readonly Provider[] = defaultProviders()): Promise<LoadedModel> {
-  const file = path.resolve(modelPath);
-  let key: string;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new ModelFileError(file, 'not a file');
-    key = `${st.mtimeMs}:${st.size}:${providers.join(',')}`;
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(file, `model file not found or unreadable (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  const hit = cache.get(file);
-  if (hit?.key === key) return hit.model;
-  if (hit) void hit.model.then((m) => m.session.release()).catch(() => undefined);
-  const model = createModel(file, providers);
-  cache.set(file, { key, model });
-  // A failed load is not cached: the user may fix the file and try again.
-  model.catch(() => {
-    if (cache.get(file)?.model === model) cache.delete(file);
-  });
-  return model;
+  return cache.load(modelPath, (file) => createModel(file, providers), providers.join(','));
 }
 
 /** Releases every cached session (tests, and the server on shutdown). */
 export async function clearModelCache(): Promise<void> {
-  const entries = [...cache.values()];
-  cache.clear();
-  await Promise.all(entries.map((e) => e.model.then((m) => m.session.release()).catch(() => undefined)));
+  await cache.clear();
 }
 
 async function createModel(file: string, providers: readonly Provider[]): Promise<LoadedModel> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new ModelFileError(file, `cannot read the model file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const bytes = readModelBytes(file);
   const metadata = readModelMetadata(bytes, file);
-  const ort = await loadOrt();
-  const failures: string[] = [];
-  for (const provider of providers) {
-    try {
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
-      checkSignature(session, file);
-      return { file, session, provider, metadata };
-    } catch (e) {
-      if (e instanceof ModelFileError) throw e;
-      failures.push(`${provider}: ${firstLine(e)}`);
-    }
-  }
-  throw new ModelFileError(file, `onnxruntime could not load the model (${failures.join('; ')})`);
+  const { session, provider } = await createSession(bytes, file, providers, (session) => checkSignature(session, file));
+  return { file, session, provider, metadata };
 }
 
 /** The I/O contract of the exporter: names, element types and the fixed last dimensions. */
@@ -165,8 +107,4 @@ export async function runModel(
     return t.data;
   };
   return { mean: take('mean'), logvar: take('logvar') };
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
 }

@@ -3,10 +3,9 @@
 // The file must say it is a Rubato normalizer for this feature and class schema (metadata_props written by
 // native/rubato_native/normalizer/export.py); anything else is a ModelFileError naming the file.
 
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelFileError, scanModelProto } from '../inference/onnxMetadata';
+import { createSession, loadOrt, readModelBytes, SessionCache } from '../inference/sessionLoader';
 import { displacementBinNames, N_DISPLACEMENT_BINS as N_CLASSES } from './editSpace';
 import { NORMALIZER_FEATURE_NAMES, N_NORMALIZER_FEATURES } from './features';
 
@@ -26,44 +25,15 @@ export interface BarPredictions {
   confidence: Float32Array;
 }
 
-type Ort = typeof import('onnxruntime-node');
-let ortModule: Promise<Ort> | undefined;
-function loadOrt(): Promise<Ort> {
-  ortModule ??= import('onnxruntime-node').then((ort) => {
-    ort.env.logLevel = 'fatal';
-    return ort;
-  });
-  return ortModule;
-}
-
-const cache = new Map<string, { key: string; model: Promise<NormalizerModel> }>();
+const cache = new SessionCache<NormalizerModel>();
 
 /** The session for a normalizer file, reused while the file (mtime, size) is unchanged. */
 export async function loadNormalizer(modelPath: string): Promise<NormalizerModel> {
-  const file = path.resolve(modelPath);
-  let key: string;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new ModelFileError(file, 'not a file');
-    key = `${st.mtimeMs}:${st.size}`;
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(file, `model file not found or unreadable (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  const hit = cache.get(file);
-  if (hit?.key === key) return hit.model;
-  const model = createModel(file);
-  cache.set(file, { key, model });
-  model.catch(() => {
-    if (cache.get(file)?.model === model) cache.delete(file);
-  });
-  return model;
+  return cache.load(modelPath, createModel);
 }
 
 export async function clearNormalizerCache(): Promise<void> {
-  const entries = [...cache.values()];
-  cache.clear();
-  await Promise.all(entries.map((e) => e.model.then((m) => m.session.release()).catch(() => undefined)));
+  await cache.clear();
 }
 
 /** Checks the metadata of a normalizer file's bytes; returns it. */
@@ -90,22 +60,12 @@ export function checkNormalizerMetadata(bytes: Uint8Array, file: string): Record
 }
 
 async function createModel(file: string): Promise<NormalizerModel> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new ModelFileError(file, `cannot read the model file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const bytes = readModelBytes(file);
   const metadata = checkNormalizerMetadata(bytes, file);
-  const ort = await loadOrt();
-  let session: InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
-  } catch (e) {
-    throw new ModelFileError(file, `onnxruntime could not load the model (${String(e).split('\n')[0]})`);
-  }
-  for (const name of ['features', 'mask']) if (!session.inputNames.includes(name)) throw new ModelFileError(file, `the model has no input "${name}"`);
-  if (!session.outputNames.includes('logits')) throw new ModelFileError(file, 'the model has no output "logits"');
+  const { session } = await createSession(bytes, file, ['cpu'], (s) => {
+    for (const name of ['features', 'mask']) if (!s.inputNames.includes(name)) throw new ModelFileError(file, `the model has no input "${name}"`);
+    if (!s.outputNames.includes('logits')) throw new ModelFileError(file, 'the model has no output "logits"');
+  });
   return { file, session, metadata };
 }
 
