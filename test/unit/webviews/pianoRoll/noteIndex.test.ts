@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readMidiFile } from '../../../../server/midi/read';
 import { notesOf } from '../../../../server/preview/scoreTake';
 import { lowerBound, NoteIndex } from '../../../../webviews/pianoRoll/noteIndex';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../../../../server/prng';
 
 const ASAP = '/work/shared/data/asap/Chopin/Ballades/1/Ali01.mid';
 
