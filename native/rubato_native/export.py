@@ -14,8 +14,6 @@ import inspect
 import json
 import os
 import sys
-import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +21,8 @@ import torch
 
 from . import FEATURE_SCHEMA_VERSION
 from .model import ModelConfig, PerformanceNet
-
-OPSET = 17
+# OPSET and ExportError are imported from here by callers and tests.
+from .onnx_export import OPSET, ExportError, export_checkpoint, save_golden_case, write_golden_index, write_onnx
 INPUT_NAMES = ("features", "style", "mask")
 OUTPUT_NAMES = ("mean", "logvar")
 
@@ -39,10 +37,6 @@ TARGET_NAMES = ("velocity", "local_tempo", "async_sec", "articulation", "pedal_o
 STYLE_NAMES = ("rubato", "dynamics", "articulation", "pedal", "tempo")
 # server/features/style.ts DEFAULT_STYLE, used when a checkpoint records no defaults of its own.
 DEFAULT_STYLE = {"rubato": 0.12, "dynamics": 12.0, "articulation": -0.15, "pedal": 0.5, "tempo": 0.0}
-
-
-class ExportError(Exception):
-    """A checkpoint that cannot be exported; the message names the file and the problem."""
 
 
 def load_checkpoint(ckpt_dir: str | os.PathLike) -> tuple[PerformanceNet, dict]:
@@ -140,12 +134,19 @@ def plausible_features(rng: np.random.Generator, n: int, n_features: int) -> np.
 
 def export_onnx(model: PerformanceNet, config: dict, out: str | os.PathLike) -> Path:
     """Writes the ONNX file atomically (temp file in the same folder, then rename) and returns its path."""
-    import onnx
-
-    out = Path(out)
     model.eval()
-    args = example_inputs(model, [16, 9])
-    kwargs = dict(
+
+    def fix_graph(proto) -> None:
+        # The tracer names the last output dim symbolically (it comes out of a chunk); it is always n_targets.
+        for o in proto.graph.output:
+            last = o.type.tensor_type.shape.dim[2]
+            last.Clear()
+            last.dim_value = model.cfg.n_targets
+
+    return write_onnx(
+        model,
+        example_inputs(model, [16, 9]),
+        out,
         input_names=list(INPUT_NAMES),
         output_names=list(OUTPUT_NAMES),
         dynamic_axes={
@@ -155,43 +156,9 @@ def export_onnx(model: PerformanceNet, config: dict, out: str | os.PathLike) -> 
             "mean": {0: "batch", 1: "notes"},
             "logvar": {0: "batch", 1: "notes"},
         },
-        opset_version=OPSET,
-        do_constant_folding=True,
+        metadata=metadata(config),
+        fix_graph=fix_graph,
     )
-    # torch >= 2.9 defaults to the dynamo exporter; ask for the tracing one only where the argument exists.
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        # Gradients stay enabled: torch 1.13 fails to export the encoder inside no_grad (TORCH_NOTES.md).
-        # The tracer warns about the shape asserts inside multi-head attention: they hold for every input shape.
-        with torch.enable_grad(), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-            torch.onnx.export(model, args, tmp, **kwargs)
-        proto = onnx.load(tmp)
-        # The tracer names the last output dim symbolically (it comes out of a chunk); it is always n_targets.
-        for o in proto.graph.output:
-            last = o.type.tensor_type.shape.dim[2]
-            last.Clear()
-            last.dim_value = model.cfg.n_targets
-        del proto.metadata_props[:]
-        for k, v in metadata(config).items():
-            entry = proto.metadata_props.add()
-            entry.key, entry.value = k, v
-        proto.producer_name = "rubato"
-        onnx.checker.check_model(proto)
-        onnx.save(proto, tmp)
-        # mkstemp creates the file 0600; give the export the permissions of any file the user makes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return out
 
 
 def write_goldens(model: PerformanceNet, out_dir: str | os.PathLike, long_notes: int = 3000) -> Path:
@@ -205,14 +172,8 @@ def write_goldens(model: PerformanceNet, out_dir: str | os.PathLike, long_notes:
         with torch.no_grad():
             mean, logvar = model(features, style, mask)
         arrays = {"features": features, "style": style, "mask": mask, "mean": mean, "logvar": logvar}
-        files = {}
-        for key, t in arrays.items():
-            fname = f"{name}.{key}.npy"
-            np.save(d / fname, t.numpy())
-            files[key] = fname
-        index["cases"][name] = {"lengths": lengths, "files": files}
-    (d / "golden.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
-    return d
+        index["cases"][name] = {"lengths": lengths, "files": save_golden_case(d, name, arrays)}
+    return write_golden_index(d, index)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,12 +193,7 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(2)
     try:
-        if Path(args.out).exists() and not args.force:
-            raise ExportError(f"{args.out}: already exists (pass --force to replace it)")
-        model, config = load_checkpoint(args.checkpoint)
-        out = export_onnx(model, config, args.out)
-        if args.goldens:
-            write_goldens(model, args.goldens)
+        out = export_checkpoint(args.checkpoint, args.out, args.goldens, args.force, load=load_checkpoint, export=export_onnx, write_goldens=write_goldens)
     except ExportError as e:
         print(f"export: {e}", file=sys.stderr)
         return 2

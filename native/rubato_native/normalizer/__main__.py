@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,16 +47,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from .export import ExportError, export_onnx, load_checkpoint, write_goldens
+    from ..onnx_export import ExportError, export_checkpoint
+    from .export import export_onnx, load_checkpoint, write_goldens
 
     torch.set_num_threads(2)
     try:
-        if Path(args.out).exists() and not args.force:
-            raise ExportError(f"{args.out}: already exists (pass --force to replace it)")
-        model, config = load_checkpoint(args.checkpoint)
-        out = export_onnx(model, config, args.out)
-        if args.goldens:
-            write_goldens(model, args.goldens)
+        out = export_checkpoint(args.checkpoint, args.out, args.goldens, args.force, load=load_checkpoint, export=export_onnx, write_goldens=write_goldens)
     except ExportError as err:
         say(f"export: {err}")
         return 2

@@ -15,14 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-
-class SpecError(Exception):
-    """A bad run spec; the message names the file and the key."""
-
-    def __init__(self, file: Path | str, key: str, problem: str):
-        super().__init__(f"{file}: {key}: {problem}")
-        self.file = str(file)
-        self.key = key
+# One SpecError for every run spec, the trainer's and the normalizer's: same message, same fields (file, key, problem).
+from ..config import SpecError
 
 
 @dataclass

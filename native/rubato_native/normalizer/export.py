@@ -7,21 +7,15 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
+# OPSET and ExportError are imported from here by callers and tests.
+from ..onnx_export import OPSET, ExportError, save_golden_case, write_golden_index, write_onnx
 from . import MODEL_KIND
 from .model import NormalizerConfig, NormalizerNet
-
-OPSET = 17
-
-
-class ExportError(Exception):
-    """A checkpoint that cannot be exported; the message names the file."""
 
 
 def load_checkpoint(d: str | os.PathLike) -> tuple[NormalizerNet, dict]:
@@ -79,39 +73,15 @@ def example_inputs(model: NormalizerNet, lengths: list[int], seed: int):
 
 
 def export_onnx(model: NormalizerNet, config: dict, out: str | os.PathLike) -> Path:
-    import onnx
-
-    out = Path(out)
-    kwargs = dict(
-        input_names=["features", "mask"], output_names=["logits"],
+    return write_onnx(
+        model,
+        example_inputs(model, [40, 23], 0),
+        out,
+        input_names=["features", "mask"],
+        output_names=["logits"],
         dynamic_axes={"features": {0: "batch", 1: "bars"}, "mask": {0: "batch", 1: "bars"}, "logits": {0: "batch", 1: "bars"}},
-        opset_version=OPSET, do_constant_folding=True,
+        metadata=metadata(config),
     )
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-            torch.onnx.export(model, example_inputs(model, [40, 23], 0), tmp, **kwargs)
-        proto = onnx.load(tmp)
-        del proto.metadata_props[:]
-        for k, v in metadata(config).items():
-            e = proto.metadata_props.add()
-            e.key, e.value = k, v
-        proto.producer_name = "rubato"
-        onnx.checker.check_model(proto)
-        onnx.save(proto, tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return out
 
 
 def write_goldens(model: NormalizerNet, out_dir: str | os.PathLike) -> Path:
@@ -123,10 +93,5 @@ def write_goldens(model: NormalizerNet, out_dir: str | os.PathLike) -> Path:
         x, m = example_inputs(model, lengths, seed)
         with torch.no_grad():
             logits = model(x, m)
-        files = {}
-        for key, t in {"features": x, "mask": m, "logits": logits}.items():
-            np.save(d / f"{name}.{key}.npy", t.numpy())
-            files[key] = f"{name}.{key}.npy"
-        index["cases"][name] = {"lengths": lengths, "files": files}
-    (d / "golden.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
-    return d
+        index["cases"][name] = {"lengths": lengths, "files": save_golden_case(d, name, {"features": x, "mask": m, "logits": logits})}
+    return write_golden_index(d, index)
