@@ -57,6 +57,7 @@ const required = [
   'native/rubato_native/__init__.py',
   'native/rubato_native/train.py',
   'native/rubato_native/export.py',
+  'native/rubato_native/onnx_export.py',
   'server/runspec/template.run.toml',
   'node_modules/onnxruntime-node/package.json',
   'node_modules/onnxruntime-node/dist/index.js',
