@@ -115,8 +115,15 @@ const evalViewer: Journey = async (page, ctx) => {
   await runCommand(page, 'Rubato: Open Eval Viewer');
   const frame = await webviewWith(page, 'input[type="search"]', 90_000);
   await pollUntil('the piece list', async () => (await frame.locator('select.pieces option').count()) > 0, 90_000);
-  await frame.locator('input[type="search"]').fill('bwv_846');
+  // Search the held-out (val) pieces for a Bach prelude and take the first match.
+  await frame.locator('input[type="search"]').fill('Prelude');
+  await pollUntil('a matching piece', async () => (await frame.locator('select.pieces option').count()) > 0, 30_000);
+  const piece = (await frame.locator('select.pieces option').first().getAttribute('value')) ?? '';
   await frame.locator('input[type="search"]').press('Enter');
+  await pollUntil(`the comparison of ${piece}`, async () => {
+    const text = (await frame.locator('.status').textContent()) ?? '';
+    return text.startsWith(`${piece} · `) && text.includes('onset groups');
+  }, 120_000);
   await pollUntil('the velocity chart with points', async () => Number((await frame.locator('[data-chart="velocity"]').getAttribute('data-points')) ?? 0) > 0, 120_000);
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}eval-viewer.png`), fullPage: true });
