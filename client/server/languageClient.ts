@@ -14,8 +14,15 @@ export function createLanguageClient(ext: vscode.ExtensionContext): LanguageClie
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'rubato-run' }],
     synchronize: { configurationSection: 'rubato' },
+    // Every setting the server reads at start (the run supervisor is built in initialize, before it can
+    // pull workspace/configuration); later changes arrive through didChangeConfiguration.
     initializationOptions: {
       gpuMemoryGiB: config.get<number>('gpuMemoryGiB', 8),
+      pythonPath: config.get<string>('pythonPath', ''),
+      gpuPreflight: config.get<string>('gpuPreflight', 'warn'),
+      defaultModel: config.get<string>('defaultModel', ''),
+      datasetRoots: config.get<string[]>('datasetRoots', []),
+      runs: { maxGpuRuns: config.get<number>('runs.maxGpuRuns', 1), stopGraceSeconds: config.get<number>('runs.stopGraceSeconds', 10) },
       trusted: vscode.workspace.isTrusted,
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     },

@@ -28,7 +28,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   pythonPath: '',
   gpuPreflight: 'warn',
   maxGpuRuns: 1,
-  stopGraceSeconds: 30,
+  stopGraceSeconds: 10,
   datasetRoots: [],
   defaultModel: '',
 };
