@@ -29,7 +29,11 @@ type Handler = (...args: unknown[]) => unknown;
 
 export function registerCommands(ctx: RubatoContext, f: Features): vscode.Disposable[] {
   const handlers: Record<CommandId, Handler> = {
-    'rubato.startRun': (spec) => startRun(ctx, spec as string | vscode.Uri | undefined),
+    // A run just started is the one the loss curves show next (at once when they are open).
+    'rubato.startRun': async (spec) => {
+      const run = await startRun(ctx, spec as string | vscode.Uri | undefined);
+      if (run) await f.lossCurves.follow(run.id);
+    },
     'rubato.stopRun': (arg) => stopRun(ctx, arg),
     'rubato.resumeRun': (arg) => resumeRun(ctx, arg),
     'rubato.tuneBatch': (spec) => tuneBatch(ctx, spec as string | vscode.Uri | undefined),

@@ -56,6 +56,12 @@ export class LossCurvesViewProvider implements vscode.WebviewViewProvider, vscod
     );
   }
 
+  /** Show this run among the curves without revealing the view: now if it is open, else when it opens. */
+  async follow(runId: string): Promise<void> {
+    if (this.ready) await this.post({ kind: 'focusRun', runId });
+    else this.pendingFocus = runId;
+  }
+
   /** "Open Loss Curves": reveal the view and show this run (once the view is ready). */
   async focus(runId?: string): Promise<void> {
     await vscode.commands.executeCommand(`${LOSS_CURVES_VIEW_ID}.focus`);

@@ -11,6 +11,7 @@ import {
   type RunLogResult,
   type StartRunParams,
   type StartRunResult,
+  type RunInfo,
 } from '../../server/protocol';
 import type { RubatoContext } from '../context';
 import { call } from '../server/call';
@@ -41,10 +42,14 @@ async function pickSpec(ctx: RubatoContext, spec: SpecArg): Promise<vscode.Uri |
   return picked.uri ?? (await createRunSpec(ctx));
 }
 
-export async function startRun(ctx: RubatoContext, spec?: SpecArg): Promise<void> {
+/** Starts (or queues) the run of a spec; returns it, or undefined when nothing was started. */
+export async function startRun(ctx: RubatoContext, spec?: SpecArg): Promise<RunInfo | undefined> {
   const uri = await pickSpec(ctx, spec);
-  if (!uri) return;
-  if (!uri.fsPath.endsWith('.run.toml')) return showError(`${uri.fsPath} is not a run spec (*.run.toml)`);
+  if (!uri) return undefined;
+  if (!uri.fsPath.endsWith('.run.toml')) {
+    showError(`${uri.fsPath} is not a run spec (*.run.toml)`);
+    return undefined;
+  }
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (doc?.isDirty) await doc.save();
   try {
@@ -54,8 +59,10 @@ export async function startRun(ctx: RubatoContext, spec?: SpecArg): Promise<void
     for (const w of result.warnings) void vscode.window.showWarningMessage(`Rubato: ${w}`);
     void vscode.window.showInformationMessage(`Rubato: run ${result.run.name} ${result.run.state === 'queued' ? 'queued' : 'started'}.`);
     void vscode.commands.executeCommand('rubato.runs.focus');
+    return result.run;
   } catch (err) {
     showError(err);
+    return undefined;
   }
 }
 

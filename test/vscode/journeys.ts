@@ -87,7 +87,7 @@ const pianoRoll: Journey = async (page, ctx) => {
 const lossCurves: Journey = async (page, ctx) => {
   // A longer run than the suite's, so the curves are watched while it trains.
   const live = path.join(ctx.workspace, 'live.run.toml');
-  writeFileSync(live, readFileSync(ctx.specPath, 'utf8').replace('max_steps = 40', 'max_steps = 5000').replace('out = "runs/tiny"', 'out = "runs/live"'));
+  writeFileSync(live, readFileSync(ctx.specPath, 'utf8').replace('max_steps = 40', 'max_steps = 20000').replace('out = "runs/tiny"', 'out = "runs/live"'));
   await runCommand(page, 'Rubato: Start Training');
   const input = page.locator('.quick-input-widget input');
   await input.fill('live.run.toml');
@@ -101,10 +101,11 @@ const lossCurves: Journey = async (page, ctx) => {
   if (later <= first) throw new Error('the loss curves did not update');
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(ctx.artifacts, `${ctx.shotPrefix ?? ''}loss-curves.png`) });
+  // Stop it from the palette (a quick pick of the stoppable runs): the curves say it stopped.
   await runCommand(page, 'Rubato: Stop Run');
-  // A quick pick of running runs when more than one could be meant; the live run is the only one.
-  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'live' }).first();
-  if (await pick.isVisible({ timeout: 3000 }).catch(() => false)) await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'live' }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await frame.getByText(/live \(stopped/).first().waitFor({ timeout: 60_000 });
 };
 
 const evalViewer: Journey = async (page, ctx) => {
