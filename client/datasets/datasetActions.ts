@@ -8,10 +8,12 @@ import {
   DatasetsCanonicalizeRequest,
   DatasetsGcRequest,
   DatasetsUndoRequest,
+  type CanonicalizeResult,
   type DatasetsCanonicalizeParams,
   type DatasetsGcParams,
+  type GitGcResult,
+  type UndoResult,
 } from '../../server/protocol';
-import type { CanonicalizeResult, GitGcResult, UndoResult } from '../../server/datasets/types';
 import type { RubatoContext } from '../context';
 import { formatBytes } from '../format';
 import { call } from '../server/call';
