@@ -83,9 +83,13 @@ export function runsStatus(runs: readonly RunInfo[]): { health: 'ok' | 'warning'
 
 export function registerRunHandlers(connection: Connection, supervisor: RunSupervisor, deps: { trust: TrustGate; settings: SettingsStore; status: StatusReporter }): void {
   const { trust, settings, status } = deps;
-  const report = (): void => status.report('runs', runsStatus(supervisor.list()));
+  // Health is computed from the runs as the events describe them: listing would re-read every record from
+  // disk, and updates come several times a second while a run trains.
+  const known = new Map(supervisor.list().map((r) => [r.id, r]));
+  const report = (): void => status.report('runs', runsStatus([...known.values()]));
 
   supervisor.on('runUpdated', (run) => {
+    known.set(run.id, run);
     void connection.sendNotification(RunUpdatedNotification.method, { run }).catch(() => undefined);
     report();
   });
@@ -104,6 +108,7 @@ export function registerRunHandlers(connection: Connection, supervisor: RunSuper
       warnings.push(...pf.warnings);
     }
     const run = asUserFacing(() => supervisor.start(p.specPath, { trusted: trust.trusted }));
+    known.set(run.id, run);
     report();
     return { run, warnings };
   });

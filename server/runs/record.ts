@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../dataset/atomic';
-import { RUN_STATES, type RunInfo, type RunKind, type RunState } from '../protocol/runs';
+import { RUN_STATES, type RunInfo, type RunState } from '../protocol/runs';
 import { withFileLock } from './fileLock';
 import { runsRoot, runStateDir, RUN_ID_PATTERN, STATE_FILES } from './paths';
-import type { MetricsSource } from './plan';
+import type { LaunchPlan } from './plan';
 
 export const RECORD_VERSION = 1;
 
@@ -18,25 +18,11 @@ export interface ProcRef {
   startTicks: number | null;
 }
 
-export interface RunRecord {
+/** The launch plan it was started from (persisted whole), plus what the supervisor learns about the run. */
+export interface RunRecord extends LaunchPlan {
   version: typeof RECORD_VERSION;
   id: string;
-  name: string;
-  kind: RunKind;
   state: RunState;
-  specPath: string;
-  runDir: string;
-  /** argv of the command (no shell), its folder and the variables added to the supervisor's environment. */
-  command: string[];
-  cwd: string;
-  env: Record<string, string>;
-  /** Appended to `command` when the run is resumed (`--resume` for the trainer). */
-  resumeArgs: string[];
-  device: string;
-  usesGpu: boolean;
-  totalSteps: number | null;
-  /** Where an external run's metrics come from; null for the trainer, which writes metrics.jsonl itself. */
-  metricsSource: MetricsSource | null;
   /** Milliseconds between SIGINT and SIGKILL on stop. */
   graceMs: number;
   /** The first launch already continues an existing run folder (`rubato train --resume` without an earlier record). */
